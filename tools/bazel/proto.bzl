@@ -34,8 +34,13 @@ def cc_proto_grpc_library(
         include_root = package
         cpp_out = "$(RULEDIR)"
         prefix = out_dir + "/"
+    elif proto_path == ".":
+        # Imported by their workspace path, e.g. "libs/testing/echo.proto".
+        include_root = ""
+        cpp_out = "$(GENDIR)"
+        prefix = ""
     else:
-        # Our packages sit at <proto_path>/<import dir>.
+        # Our contract packages sit at <proto_path>/<import dir>.
         include_root = proto_path
         cpp_out = "$(GENDIR)/" + proto_path
         prefix = ""
@@ -75,7 +80,7 @@ def cc_proto_grpc_library(
         name = name,
         srcs = cc_srcs,
         hdrs = hdrs,
-        strip_include_prefix = "/" + include_root,
+        strip_include_prefix = "/" + include_root if include_root else None,
         copts = ["-w"],  # generated code is not ours to warn about
         deps = deps + [
             "@system//:grpc++",
