@@ -1,8 +1,9 @@
 #ifndef LIBS_CLOCK_CLOCK_H_
 #define LIBS_CLOCK_CLOCK_H_
 
-// The source of "now" for everything that stamps or compares times (deadlines, audit
-// rows, report timeliness). Injected, so tests control time instead of sleeping.
+// The source of "now" for everything that stamps or compares times (deadlines,
+// audit rows, report timeliness). Injected, so tests control time instead of
+// sleeping.
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"

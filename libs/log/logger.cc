@@ -48,7 +48,9 @@ std::string QuoteIfNeeded(absl::string_view value) {
 
 }  // namespace
 
-std::unique_ptr<LogSink> StderrLogSink() { return std::make_unique<StderrSink>(); }
+std::unique_ptr<LogSink> StderrLogSink() {
+  return std::make_unique<StderrSink>();
+}
 
 void MemoryLogSink::Write(absl::string_view line) {
   absl::MutexLock lock(&mutex_);
@@ -67,8 +69,9 @@ void Logger::Log(LogLevel level, absl::string_view event,
                  std::initializer_list<LogField> fields) const {
   if (level < min_level_) return;
   std::string line = absl::StrCat(
-      "ts=", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", clock_->Now(),
-                              absl::UTCTimeZone()),
+      "ts=",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", clock_->Now(),
+                       absl::UTCTimeZone()),
       " level=", LevelName(level), " event=", QuoteIfNeeded(event));
   for (const LogField& field : fields) {
     absl::StrAppend(&line, " ", field.first, "=", QuoteIfNeeded(field.second));

@@ -2,8 +2,10 @@
 #define LIBS_LOG_LOGGER_H_
 
 // Structured logging: one line per event, logfmt style, e.g.
-//   ts=2025-07-01T08:00:00Z level=info event=server.started address=127.0.0.1:50051
-// Loggers are passed in (Options), never global; tests capture lines with a sink.
+//   ts=2025-07-01T08:00:00Z level=info event=server.started
+//   address=127.0.0.1:50051
+// Loggers are passed in (Options), never global; tests capture lines with a
+// sink.
 
 #include <initializer_list>
 #include <memory>
@@ -50,10 +52,11 @@ using LogField = std::pair<absl::string_view, std::string>;
 class Logger {
  public:
   // `sink` and `clock` must outlive the logger.
-  Logger(LogSink* sink, const Clock* clock, LogLevel min_level = LogLevel::kInfo);
+  Logger(LogSink* sink, const Clock* clock,
+         LogLevel min_level = LogLevel::kInfo);
 
-  // Logs `event` (a dotted name such as "ingestion.batch.rejected") with fields.
-  // Values with spaces, quotes or '=' are quoted; newlines are escaped.
+  // Logs `event` (a dotted name such as "ingestion.batch.rejected") with
+  // fields. Values with spaces, quotes or '=' are quoted; newlines are escaped.
   void Log(LogLevel level, absl::string_view event,
            std::initializer_list<LogField> fields = {}) const;
 

@@ -20,12 +20,11 @@ TEST(LoggerTest, WritesOneLogfmtLinePerEvent) {
 
   EXPECT_THAT(
       sink.lines(),
-      ElementsAre(
-          "ts=2025-07-01T08:00:00.000Z level=info event=server.started "
-          "address=127.0.0.1:50051",
-          "ts=2025-07-01T08:00:00.000Z level=warning "
-          "event=ingestion.row.rejected reason=\"value out of range\" "
-          "note=\"a=\\\"b\\\"\\nc\""));
+      ElementsAre("ts=2025-07-01T08:00:00.000Z level=info event=server.started "
+                  "address=127.0.0.1:50051",
+                  "ts=2025-07-01T08:00:00.000Z level=warning "
+                  "event=ingestion.row.rejected reason=\"value out of range\" "
+                  "note=\"a=\\\"b\\\"\\nc\""));
 }
 
 TEST(LoggerTest, DropsEventsBelowTheMinimumLevel) {

@@ -1,9 +1,10 @@
 #ifndef LIBS_SERVER_AUTHORIZER_H_
 #define LIBS_SERVER_AUTHORIZER_H_
 
-// The authorization hook. Every service adapter asks it before acting, naming the
-// method and the resource the call touches (e.g. "units/00097"), because policies by
-// the unit hierarchy need the resource, which only the adapter knows after parsing.
+// The authorization hook. Every service adapter asks it before acting, naming
+// the method and the resource the call touches (e.g. "units/00097"), because
+// policies by the unit hierarchy need the resource, which only the adapter
+// knows after parsing.
 
 #include <string>
 
@@ -16,8 +17,8 @@ class ServerContextBase;
 
 namespace lienthong {
 
-// Who is calling: the identity is the agency code from the client certificate, or
-// empty on an unauthenticated (insecure, loopback) connection.
+// Who is calling: the identity is the agency code from the client certificate,
+// or empty on an unauthenticated (insecure, loopback) connection.
 struct Caller {
   std::string identity;
   std::string peer;  // transport address, e.g. "ipv4:127.0.0.1:53312"

@@ -29,7 +29,8 @@ grpc::ChannelArguments ClientChannelArguments(const ServerOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(options.max_send_message_bytes);
   args.SetMaxSendMessageSize(options.max_receive_message_bytes);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options.keepalive.ping_interval));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS,
+              Millis(options.keepalive.ping_interval));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
               Millis(options.keepalive.ping_timeout));
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 0);
@@ -38,8 +39,9 @@ grpc::ChannelArguments ClientChannelArguments(const ServerOptions& options) {
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const ServerOptions& options, const std::vector<HostedService>& services) {
-  // The health descriptors must be in the generated pool for reflection clients to
-  // list grpc.health.v1.Health; naming one here keeps health.pb.cc linked in.
+  // The health descriptors must be in the generated pool for reflection clients
+  // to list grpc.health.v1.Health; naming one here keeps health.pb.cc linked
+  // in.
   (void)grpc::health::v1::HealthCheckResponse::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -107,7 +109,8 @@ std::shared_ptr<grpc::Channel> GrpcServer::InProcessChannel() {
 }
 
 void GrpcServer::EnterNotServing() {
-  // Shutdown() of the health service marks every name NOT_SERVING and freezes it.
+  // Shutdown() of the health service marks every name NOT_SERVING and freezes
+  // it.
   server_->GetHealthCheckService()->Shutdown();
 }
 

@@ -1,9 +1,9 @@
 #ifndef LIBS_SERVER_GRPC_SERVER_H_
 #define LIBS_SERVER_GRPC_SERVER_H_
 
-// The server runtime every lienthong process uses: health with a status per service,
-// reflection, explicit message-size limits, a keepalive policy shared with clients,
-// port 0, in-process channels, and a two-step graceful shutdown.
+// The server runtime every lienthong process uses: health with a status per
+// service, reflection, explicit message-size limits, a keepalive policy shared
+// with clients, port 0, in-process channels, and a two-step graceful shutdown.
 
 #include <memory>
 #include <string>
@@ -23,8 +23,8 @@ class Logger;
 // Keepalive on both ends; servers and clients must agree, or servers close
 // connections with GOAWAY "too_many_pings".
 struct KeepalivePolicy {
-  absl::Duration ping_interval = absl::Minutes(1);   // client pings when idle
-  absl::Duration ping_timeout = absl::Seconds(20);   // no ack: connection dead
+  absl::Duration ping_interval = absl::Minutes(1);  // client pings when idle
+  absl::Duration ping_timeout = absl::Seconds(20);  // no ack: connection dead
   absl::Duration min_ping_interval = absl::Seconds(30);  // server tolerates
 };
 
@@ -32,7 +32,8 @@ struct KeepalivePolicy {
 struct ServerOptions {
   // host:port; port 0 picks a free one (see GrpcServer::port()).
   std::string address = "127.0.0.1:0";
-  // Transport credentials; null means insecure, which callers allow only on loopback.
+  // Transport credentials; null means insecure, which callers allow only on
+  // loopback.
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Authorization hook handed to services; null means AllowAllAuthorizer.
   std::shared_ptr<const Authorizer> authorizer;
@@ -72,9 +73,9 @@ class GrpcServer {
   // The authorization hook services must consult.
   const Authorizer& authorizer() const { return *authorizer_; }
 
-  // A channel into this server without a socket, with the client arguments above.
-  // Calls on it must end before Shutdown(): gRPC 1.51 crashes starting a call on an
-  // in-process channel whose server has shut down.
+  // A channel into this server without a socket, with the client arguments
+  // above. Calls on it must end before Shutdown(): gRPC 1.51 crashes starting a
+  // call on an in-process channel whose server has shut down.
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
   // Step one of shutdown: every service (and the server as a whole, "") reports

@@ -46,8 +46,8 @@ class GrpcServerTest : public ::testing::Test {
 TEST_F(GrpcServerTest, PortZeroBindsAFreePortAndServesHealthOverTcp) {
   LT_ASSERT_OK_AND_ASSIGN(auto server, StartServer());
   ASSERT_GT(server->port(), 0);
-  auto channel = grpc::CreateChannel(server->target(),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(server->target(), grpc::InsecureChannelCredentials());
   auto stub = Health::NewStub(channel);
 
   HealthCheckResponse response;
@@ -61,7 +61,8 @@ TEST_F(GrpcServerTest, PortZeroBindsAFreePortAndServesHealthOverTcp) {
 
 TEST_F(GrpcServerTest, HealthFlipsToNotServingOnShutdown) {
   LT_ASSERT_OK_AND_ASSIGN(auto server, StartServer());
-  // Over TCP: after Shutdown() the in-process transport cannot take calls at all.
+  // Over TCP: after Shutdown() the in-process transport cannot take calls at
+  // all.
   auto stub = Health::NewStub(grpc::CreateChannel(
       server->target(), grpc::InsecureChannelCredentials()));
 

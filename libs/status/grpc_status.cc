@@ -18,7 +18,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
         any->set_type_url(std::string(type_url));
         any->set_value(std::string(payload));
       });
-  // absl and gRPC share the canonical code numbering, so the cast keeps the code.
+  // absl and gRPC share the canonical code numbering, so the cast keeps the
+  // code.
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()),
                       rpc_status.SerializeAsString());

@@ -1,9 +1,9 @@
 #ifndef LIBS_STATUS_GRPC_STATUS_H_
 #define LIBS_STATUS_GRPC_STATUS_H_
 
-// The one conversion between absl::Status (inside) and grpc::Status (on the wire).
-// The code is kept exactly; payloads become google.rpc.Status details (as Any), and
-// come back as payloads on the client side.
+// The one conversion between absl::Status (inside) and grpc::Status (on the
+// wire). The code is kept exactly; payloads become google.rpc.Status details
+// (as Any), and come back as payloads on the client side.
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"

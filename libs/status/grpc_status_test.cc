@@ -1,10 +1,10 @@
 #include "libs/status/grpc_status.h"
 
 #include "gmock/gmock.h"
-#include "gtest/gtest.h"
-#include "libs/status/status_details.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "libs/status/status_details.h"
 #include "libs/testing/status_matchers.h"
 
 namespace lienthong {
@@ -39,20 +39,20 @@ TEST(GrpcStatusTest, ReasonAndFieldViolationsSurviveTheRoundTrip) {
 
   absl::Status back = FromGrpcStatus(ToGrpcStatus(status));
 
-  EXPECT_THAT(back, StatusIs(absl::StatusCode::kInvalidArgument,
-                             "2 rows are invalid"));
+  EXPECT_THAT(
+      back, StatusIs(absl::StatusCode::kInvalidArgument, "2 rows are invalid"));
   EXPECT_EQ(ErrorReason(back), "INVALID_ROWS");
   EXPECT_THAT(ErrorMetadata(back), ElementsAre(Pair("rejected", "2")));
-  EXPECT_THAT(FieldViolations(back),
-              ElementsAre(FieldViolation{"rows[0].period",
-                                         "must look like 2025-M03"},
-                          FieldViolation{"rows[4].value.percent",
-                                         "must be within 0..100"}));
+  EXPECT_THAT(
+      FieldViolations(back),
+      ElementsAre(
+          FieldViolation{"rows[0].period", "must look like 2025-M03"},
+          FieldViolation{"rows[4].value.percent", "must be within 0..100"}));
 }
 
 TEST(GrpcStatusTest, WireDetailsAreAStandardRpcStatus) {
-  absl::Status status = WithErrorInfo(absl::NotFoundError("no unit 99999"),
-                                      "UNIT_NOT_FOUND");
+  absl::Status status =
+      WithErrorInfo(absl::NotFoundError("no unit 99999"), "UNIT_NOT_FOUND");
   grpc::Status wire = ToGrpcStatus(status);
   google::rpc::Status rpc_status;
   ASSERT_TRUE(rpc_status.ParseFromString(wire.error_details()));
@@ -68,8 +68,8 @@ TEST(GrpcStatusTest, WireDetailsAreAStandardRpcStatus) {
 TEST(GrpcStatusTest, ClientWithoutDetailsGetsPlainStatus) {
   grpc::Status wire(grpc::StatusCode::UNAVAILABLE, "connection refused");
   absl::Status status = FromGrpcStatus(wire);
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable,
-                               "connection refused"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kUnavailable, "connection refused"));
   EXPECT_EQ(ErrorReason(status), "");
   EXPECT_TRUE(FieldViolations(status).empty());
 }

@@ -23,7 +23,8 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(std::string(kErrorDomain));
-  for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = value;
+  for (const auto& [key, value] : metadata)
+    (*info.mutable_metadata())[key] = value;
   status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
   return status;
 }
@@ -63,7 +64,8 @@ std::map<std::string, std::string> ErrorMetadata(const absl::Status& status) {
 std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
   google::rpc::BadRequest bad_request;
   std::vector<FieldViolation> violations;
-  if (!ParsePayload(status, kBadRequestTypeUrl, &bad_request)) return violations;
+  if (!ParsePayload(status, kBadRequestTypeUrl, &bad_request))
+    return violations;
   for (const auto& violation : bad_request.field_violations()) {
     violations.push_back({violation.field(), violation.description()});
   }

@@ -1,10 +1,11 @@
 #ifndef LIBS_STATUS_STATUS_DETAILS_H_
 #define LIBS_STATUS_STATUS_DETAILS_H_
 
-// Rich error details carried inside absl::Status, so logic code can say *why* a request
-// failed (a machine-readable reason, the offending fields) without knowing about gRPC.
-// The details travel as absl::Status payloads holding serialized google.rpc messages;
-// libs/status/grpc_status.h turns them into google.rpc.Status details on the wire.
+// Rich error details carried inside absl::Status, so logic code can say *why* a
+// request failed (a machine-readable reason, the offending fields) without
+// knowing about gRPC. The details travel as absl::Status payloads holding
+// serialized google.rpc messages; libs/status/grpc_status.h turns them into
+// google.rpc.Status details on the wire.
 
 #include <map>
 #include <string>
@@ -18,13 +19,15 @@ namespace lienthong {
 // The ErrorInfo domain of every error this platform raises.
 inline constexpr absl::string_view kErrorDomain = "lienthong.gov.vn";
 
-// Payload type URLs: the google.rpc message each payload holds, as Any would name it.
+// Payload type URLs: the google.rpc message each payload holds, as Any would
+// name it.
 inline constexpr absl::string_view kErrorInfoTypeUrl =
     "type.googleapis.com/google.rpc.ErrorInfo";
 inline constexpr absl::string_view kBadRequestTypeUrl =
     "type.googleapis.com/google.rpc.BadRequest";
 
-// One invalid field of a request: `field` is a path such as "rows[3].value.percent".
+// One invalid field of a request: `field` is a path such as
+// "rows[3].value.percent".
 struct FieldViolation {
   std::string field;
   std::string description;
@@ -34,16 +37,19 @@ struct FieldViolation {
   }
 };
 
-// Returns `status` with a google.rpc.ErrorInfo payload: `reason` is UPPER_SNAKE_CASE
-// (e.g. "UNIT_NOT_FOUND"), `metadata` gives context such as {"unit": "00097"}.
-absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
-                           const std::map<std::string, std::string>& metadata = {});
+// Returns `status` with a google.rpc.ErrorInfo payload: `reason` is
+// UPPER_SNAKE_CASE (e.g. "UNIT_NOT_FOUND"), `metadata` gives context such as
+// {"unit": "00097"}.
+absl::Status WithErrorInfo(
+    absl::Status status, absl::string_view reason,
+    const std::map<std::string, std::string>& metadata = {});
 
 // Returns `status` with a google.rpc.BadRequest payload listing `violations`.
 absl::Status WithFieldViolations(absl::Status status,
                                  const std::vector<FieldViolation>& violations);
 
-// INVALID_ARGUMENT with reason and field violations: the error for rejected input.
+// INVALID_ARGUMENT with reason and field violations: the error for rejected
+// input.
 absl::Status InvalidArgumentWithViolations(
     absl::string_view message, absl::string_view reason,
     const std::vector<FieldViolation>& violations);

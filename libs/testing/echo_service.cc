@@ -13,10 +13,10 @@ grpc::ServerUnaryReactor* EchoServiceImpl::Echo(
   absl::Status status;
   if (request->fail_with_code() != 0) {
     status = WithFieldViolations(
-        WithErrorInfo(
-            absl::Status(static_cast<absl::StatusCode>(request->fail_with_code()),
-                         "asked to fail"),
-            "ASKED_TO_FAIL", {{"message", request->message()}}),
+        WithErrorInfo(absl::Status(static_cast<absl::StatusCode>(
+                                       request->fail_with_code()),
+                                   "asked to fail"),
+                      "ASKED_TO_FAIL", {{"message", request->message()}}),
         {{"fail_with_code", "was non-zero"}});
   } else {
     response->set_message(request->message());

@@ -1,8 +1,8 @@
 #ifndef LIBS_TESTING_ECHO_SERVICE_H_
 #define LIBS_TESTING_ECHO_SERVICE_H_
 
-// The test service: echoes messages, or fails with a chosen code, reason and field
-// violation (to exercise error details end to end).
+// The test service: echoes messages, or fails with a chosen code, reason and
+// field violation (to exercise error details end to end).
 
 #include "libs/testing/echo.grpc.pb.h"
 

@@ -53,10 +53,10 @@ MATCHER_P(StatusCodeIs, code, "has code " + absl::StatusCodeToString(code)) {
 }
 
 // Asserts that `expr` (a StatusOr) is OK and moves its value into `lhs`.
-#define LT_ASSERT_OK_AND_ASSIGN(lhs, expr)                         \
-  auto LT_CONCAT_(status_or_, __LINE__) = (expr);                  \
-  ASSERT_TRUE(LT_CONCAT_(status_or_, __LINE__).ok())               \
-      << LT_CONCAT_(status_or_, __LINE__).status();                \
+#define LT_ASSERT_OK_AND_ASSIGN(lhs, expr)           \
+  auto LT_CONCAT_(status_or_, __LINE__) = (expr);    \
+  ASSERT_TRUE(LT_CONCAT_(status_or_, __LINE__).ok()) \
+      << LT_CONCAT_(status_or_, __LINE__).status();  \
   lhs = std::move(LT_CONCAT_(status_or_, __LINE__)).value()
 #define LT_CONCAT_(a, b) LT_CONCAT_IMPL_(a, b)
 #define LT_CONCAT_IMPL_(a, b) a##b

@@ -1,0 +1,54 @@
+#ifndef SERVICES_LIENTHONGD_DAEMON_H_
+#define SERVICES_LIENTHONGD_DAEMON_H_
+
+// The all-in-one daemon: every service that exists, on one port, over one data
+// directory. Services reach each other through in-process gRPC channels into
+// this same server, never through each other's classes, so splitting them into
+// separate processes changes only the channel's target.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/server/grpc_server.h"
+
+namespace lienthong {
+
+class Logger;
+
+struct DaemonOptions {
+  ServerOptions server;
+  // Directory holding the embedded databases; created if missing. One daemon at
+  // a time may use it (an exclusive lock guards it).
+  std::string data_dir = "var";
+};
+
+// A running daemon.
+class Daemon {
+ public:
+  static absl::StatusOr<std::unique_ptr<Daemon>> Start(
+      const DaemonOptions& options);
+  ~Daemon();
+
+  GrpcServer& server() { return *server_; }
+  // Names of the hosted services, as health reports them.
+  const std::vector<std::string>& service_names() const {
+    return service_names_;
+  }
+
+  // Reports NOT_SERVING, then lets calls in flight finish within `grace`.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  Daemon() = default;
+
+  int data_dir_lock_fd_ = -1;
+  std::vector<std::string> service_names_;
+  std::unique_ptr<GrpcServer> server_;
+};
+
+}  // namespace lienthong
+
+#endif  // SERVICES_LIENTHONGD_DAEMON_H_

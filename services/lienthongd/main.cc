@@ -1,0 +1,64 @@
+// lienthongd: the all-in-one daemon. Serves until SIGTERM or SIGINT, then shuts
+// down gracefully (health NOT_SERVING first, then calls in flight get a grace
+// period).
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "libs/clock/clock.h"
+#include "libs/log/logger.h"
+#include "libs/server/termination_signal.h"
+#include "services/lienthongd/daemon.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "host:port to serve on; port 0 picks a free port");
+ABSL_FLAG(std::string, data_dir, "var",
+          "directory for the embedded databases (created if missing)");
+ABSL_FLAG(std::string, port_file, "",
+          "if set, the bound port is written to this file once serving");
+ABSL_FLAG(int, max_message_bytes, 16 << 20,
+          "largest request or response message, in bytes");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "how long calls in flight may run after a termination signal");
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so the signals reach only sigwait() below.
+  lienthong::BlockTerminationSignals();
+  absl::SetProgramUsageMessage("lienthong all-in-one daemon");
+  absl::ParseCommandLine(argc, argv);
+
+  lienthong::SystemClock clock;
+  std::unique_ptr<lienthong::LogSink> sink = lienthong::StderrLogSink();
+  lienthong::Logger logger(sink.get(), &clock);
+
+  lienthong::DaemonOptions options;
+  options.server.address = absl::GetFlag(FLAGS_listen);
+  options.server.max_receive_message_bytes =
+      absl::GetFlag(FLAGS_max_message_bytes);
+  options.server.max_send_message_bytes =
+      absl::GetFlag(FLAGS_max_message_bytes);
+  options.server.logger = &logger;
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+
+  auto daemon = lienthong::Daemon::Start(options);
+  if (!daemon.ok()) {
+    logger.Error("lienthongd.start_failed",
+                 {{"error", daemon.status().ToString()}});
+    return 1;
+  }
+  std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty()) {
+    std::ofstream(port_file) << (*daemon)->server().port() << "\n";
+  }
+
+  int signal_number = lienthong::WaitForTerminationSignal();
+  logger.Info("lienthongd.signal", {{"signal", absl::StrCat(signal_number)}});
+  (*daemon)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  return 0;
+}
