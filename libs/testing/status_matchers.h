@@ -52,6 +52,15 @@ MATCHER_P(StatusCodeIs, code, "has code " + absl::StatusCodeToString(code)) {
   return status.code() == code;
 }
 
+// Matches an OK absl::StatusOr<T> whose value matches `matcher`.
+MATCHER_P(IsOkAndHolds, matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(matcher, *arg, result_listener);
+}
+
 // Asserts that `expr` (a StatusOr) is OK and moves its value into `lhs`.
 #define LT_ASSERT_OK_AND_ASSIGN(lhs, expr)           \
   auto LT_CONCAT_(status_or_, __LINE__) = (expr);    \
