@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
-# End to end: the real lienthongd binary on a free loopback port, seen by a client
-# that knows nothing of our code (buf curl, through reflection), then a graceful
-# SIGTERM shutdown.
-# Usage: tests/e2e/lienthongd_smoke_test.sh PATH_TO_LIENTHONGD PATH_TO_BUF
+# End to end: the README's `scripts/run` (on a free loopback port instead of 50051),
+# seen by a client that knows nothing of our code (buf curl, through reflection),
+# then a graceful SIGTERM shutdown.
+# Usage: tests/e2e/lienthongd_smoke_test.sh REPOSITORY_ROOT PATH_TO_BUF
 set -euo pipefail
-daemon=$1
+root=$1
 buf=$2
 work=$(mktemp -d)
+pid=""
 trap 'kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 fail() { echo "FAIL: $*"; echo "--- daemon log"; cat "$work/log"; exit 1; }
 
-"$daemon" --listen=127.0.0.1:0 --data_dir="$work/var" --port_file="$work/port" \
-  2>"$work/log" &
+# The daemon writes its port into a FIFO once it serves: reading it waits for
+# readiness without polling.
+mkfifo "$work/port"
+# scripts/run execs the daemon, so $! is the daemon itself once it is serving.
+"$root/scripts/run" --listen=127.0.0.1:0 --data_dir="$work/var" \
+  --port_file="$work/port" >"$work/log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/port" ] && break
-  kill -0 "$pid" 2>/dev/null || fail "daemon exited early"
-  sleep 0.1
-done
-[ -s "$work/port" ] || fail "daemon did not report its port"
-url="http://127.0.0.1:$(cat "$work/port")"
+read -r -t 300 port <"$work/port" || fail "daemon did not report its port"
+url="http://127.0.0.1:$port"
 curl_args=(--protocol grpc --http2-prior-knowledge --timeout 10s)
 
 methods=$("$buf" curl "${curl_args[@]}" --list-methods "$url") \
