@@ -10,8 +10,12 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "libs/clock/clock.h"
 #include "libs/log/logger.h"
 #include "libs/status/status_details.h"
+#include "services/registry/admin_unit_service.h"
+#include "services/registry/sqlite_unit_store.h"
+#include "services/registry/unit_registry.h"
 
 namespace lienthong {
 namespace {
@@ -53,15 +57,40 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   if (!lock.ok()) return lock.status();
   daemon->data_dir_lock_fd_ = *lock;
 
-  // Services register here as they are built (registry, ingestion, documents,
-  // reporting), each with its store under options.data_dir.
-  std::vector<HostedService> services;
+  const Clock* clock = options.clock;
+  if (clock == nullptr) {
+    daemon->system_clock_ = std::make_unique<SystemClock>();
+    clock = daemon->system_clock_.get();
+  }
+  ServerOptions server_options = options.server;
+  if (server_options.authorizer == nullptr) {
+    server_options.authorizer = std::make_shared<AllowAllAuthorizer>();
+  }
+  daemon->authorizer_ = server_options.authorizer;
+
+  // Each service keeps its own database under the data directory.
+  absl::StatusOr<std::unique_ptr<registry::SqliteUnitStore>> unit_store =
+      registry::SqliteUnitStore::Open(
+          (std::filesystem::path(options.data_dir) / "registry.db").string(),
+          clock);
+  if (!unit_store.ok()) return unit_store.status();
+  daemon->unit_store_ = *std::move(unit_store);
+  daemon->unit_registry_ = std::make_unique<registry::UnitRegistry>(
+      daemon->unit_store_.get(), clock);
+  daemon->admin_unit_service_ =
+      std::make_unique<registry::AdminUnitServiceImpl>(
+          daemon->unit_registry_.get(), daemon->authorizer_.get());
+
+  std::vector<HostedService> services = {
+      {"lienthong.registry.v1.AdminUnitService",
+       daemon->admin_unit_service_.get()},
+  };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);
   }
 
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
-      GrpcServer::Start(options.server, services);
+      GrpcServer::Start(server_options, services);
   if (!server.ok()) return server.status();
   daemon->server_ = *std::move(server);
   if (options.server.logger != nullptr) {

@@ -16,13 +16,23 @@
 
 namespace lienthong {
 
+class Clock;
 class Logger;
+
+namespace registry {
+class AdminUnitServiceImpl;
+class SqliteUnitStore;
+class UnitRegistry;
+}  // namespace registry
 
 struct DaemonOptions {
   ServerOptions server;
   // Directory holding the embedded databases; created if missing. One daemon at
   // a time may use it (an exclusive lock guards it).
   std::string data_dir = "var";
+  // Stamps writes and decides "today" for as-of reads; null means the system
+  // clock.
+  const Clock* clock = nullptr;
 };
 
 // A running daemon.
@@ -45,7 +55,13 @@ class Daemon {
   Daemon() = default;
 
   int data_dir_lock_fd_ = -1;
+  std::unique_ptr<Clock> system_clock_;
+  std::shared_ptr<const Authorizer> authorizer_;
+  std::unique_ptr<registry::SqliteUnitStore> unit_store_;
+  std::unique_ptr<registry::UnitRegistry> unit_registry_;
+  std::unique_ptr<registry::AdminUnitServiceImpl> admin_unit_service_;
   std::vector<std::string> service_names_;
+  // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;
 };
 

@@ -26,7 +26,9 @@ curl_args=(--protocol grpc --http2-prior-knowledge --timeout 10s)
 methods=$("$buf" curl "${curl_args[@]}" --list-methods "$url") \
   || fail "buf curl --list-methods failed"
 for method in grpc.health.v1.Health/Check grpc.health.v1.Health/Watch \
-  grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo; do
+  grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo \
+  lienthong.registry.v1.AdminUnitService/GetUnit \
+  lienthong.registry.v1.AdminUnitService/MergeUnits; do
   grep -qx "$method" <<<"$methods" || fail "reflection does not list $method: $methods"
 done
 
@@ -34,11 +36,33 @@ health=$("$buf" curl "${curl_args[@]}" "$url/grpc.health.v1.Health/Check") \
   || fail "health check failed"
 grep -q '"status": "SERVING"' <<<"$health" || fail "not SERVING: $health"
 
-[ -d "$work/var" ] || fail "data directory was not created"
+service_health=$("$buf" curl "${curl_args[@]}" \
+  -d '{"service": "lienthong.registry.v1.AdminUnitService"}' \
+  "$url/grpc.health.v1.Health/Check") || fail "service health check failed"
+grep -q '"status": "SERVING"' <<<"$service_health" || fail "registry not SERVING"
+
+# A write and a read through reflection alone, in the contract's JSON mapping.
+"$buf" curl "${curl_args[@]}" -d '{"unit": {"code": "01",
+  "displayName": "Thành phố Hà Nội", "level": "UNIT_LEVEL_PROVINCE",
+  "kind": "UNIT_KIND_CENTRAL_CITY", "valid": {"start": {"year": 2008, "month": 8,
+  "day": 1}}}, "requestId": "e2e-create-01"}' \
+  "$url/lienthong.registry.v1.AdminUnitService/CreateUnit" >/dev/null \
+  || fail "CreateUnit failed"
+unit=$("$buf" curl "${curl_args[@]}" -d '{"name": "units/01"}' \
+  "$url/lienthong.registry.v1.AdminUnitService/GetUnit") || fail "GetUnit failed"
+grep -q '"displayName": "Thành phố Hà Nội"' <<<"$unit" || fail "GetUnit returned: $unit"
+# A rejected request carries its code to a foreign client.
+if "$buf" curl "${curl_args[@]}" -d '{"name": "units/1"}' \
+  "$url/lienthong.registry.v1.AdminUnitService/GetUnit" 2>"$work/err"; then
+  fail "a malformed name was accepted"
+fi
+grep -q "invalid_argument" "$work/err" || fail "expected invalid_argument: $(cat "$work/err")"
+
+[ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
 [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 grep -q "event=server.stopped" "$work/log" || fail "no graceful stop in the log"
-echo "PASS: lienthongd serves health and reflection, stops on SIGTERM"
+echo "PASS: lienthongd serves health, reflection and the registry, stops on SIGTERM"
