@@ -32,8 +32,8 @@ CREATE TABLE units (
   body BLOB NOT NULL
 );
 CREATE TABLE parent_links (
-  child TEXT NOT NULL REFERENCES units(code),
-  parent TEXT NOT NULL REFERENCES units(code),
+  child TEXT NOT NULL REFERENCES units(code) DEFERRABLE INITIALLY DEFERRED,
+  parent TEXT NOT NULL REFERENCES units(code) DEFERRABLE INITIALLY DEFERRED,
   valid_from TEXT NOT NULL,
   valid_to TEXT NOT NULL,
   PRIMARY KEY (child, valid_from)
