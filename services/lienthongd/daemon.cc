@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,7 @@
 #include "libs/status/status_details.h"
 #include "services/registry/admin_unit_service.h"
 #include "services/registry/sqlite_unit_store.h"
+#include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
 
 namespace lienthong {
@@ -48,6 +51,49 @@ absl::StatusOr<int> LockDataDir(const std::string& dir) {
   return fd;
 }
 
+// Loads the national files as the reform of 1 July 2025 (NQ 202/2025/QH15).
+absl::Status LoadNationalUnits(registry::UnitImporter& importer,
+                               const std::string& dir, const Logger* logger) {
+  struct File {
+    const char* name;
+    registry::v1::ImportFormat format;
+  };
+  for (const File& file :
+       {File{"vn_units_2025.json", registry::v1::IMPORT_FORMAT_UNITS_2025_JSON},
+        File{"vn_units_old_to_2025.json",
+             registry::v1::IMPORT_FORMAT_OLD_TO_2025_JSON}}) {
+    std::string path = (std::filesystem::path(dir) / file.name).string();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      return WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat("cannot read ", path)),
+          "UNITS_FILE_UNREADABLE", {{"path", path}});
+    }
+    std::stringstream content;
+    content << in.rdbuf();
+    registry::v1::ImportUnitsRequest request;
+    request.set_format(file.format);
+    request.set_content(content.str());
+    request.mutable_effective_date()->set_year(2025);
+    request.mutable_effective_date()->set_month(7);
+    request.mutable_effective_date()->set_day(1);
+    request.set_legal_reference("NQ 202/2025/QH15");
+    absl::StatusOr<registry::v1::ImportUnitsResponse> response =
+        importer.Import(request);
+    if (!response.ok()) return response.status();
+    if (logger != nullptr) {
+      logger->Info("registry.units.loaded",
+                   {{"file", file.name},
+                    {"created", absl::StrCat(response->units_created())},
+                    {"updated", absl::StrCat(response->units_updated())},
+                    {"unchanged", absl::StrCat(response->units_unchanged())},
+                    {"events", absl::StrCat(response->events_recorded())},
+                    {"refused", absl::StrCat(response->refused_size())}});
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
@@ -77,9 +123,17 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   daemon->unit_store_ = *std::move(unit_store);
   daemon->unit_registry_ = std::make_unique<registry::UnitRegistry>(
       daemon->unit_store_.get(), clock);
+  daemon->unit_importer_ = std::make_unique<registry::UnitImporter>(
+      daemon->unit_store_.get(), clock);
   daemon->admin_unit_service_ =
       std::make_unique<registry::AdminUnitServiceImpl>(
-          daemon->unit_registry_.get(), daemon->authorizer_.get());
+          daemon->unit_registry_.get(), daemon->unit_importer_.get(),
+          daemon->authorizer_.get());
+  if (!options.load_units_dir.empty()) {
+    absl::Status loaded = LoadNationalUnits(
+        *daemon->unit_importer_, options.load_units_dir, options.server.logger);
+    if (!loaded.ok()) return loaded;
+  }
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",

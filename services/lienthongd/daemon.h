@@ -22,6 +22,7 @@ class Logger;
 namespace registry {
 class AdminUnitServiceImpl;
 class SqliteUnitStore;
+class UnitImporter;
 class UnitRegistry;
 }  // namespace registry
 
@@ -33,6 +34,10 @@ struct DaemonOptions {
   // Stamps writes and decides "today" for as-of reads; null means the system
   // clock.
   const Clock* clock = nullptr;
+  // If set, a directory with the national unit files (vn_units_2025.json,
+  // vn_units_old_to_2025.json) loaded at start as the 1 July 2025 reform;
+  // loading them again changes nothing.
+  std::string load_units_dir;
 };
 
 // A running daemon.
@@ -59,6 +64,7 @@ class Daemon {
   std::shared_ptr<const Authorizer> authorizer_;
   std::unique_ptr<registry::SqliteUnitStore> unit_store_;
   std::unique_ptr<registry::UnitRegistry> unit_registry_;
+  std::unique_ptr<registry::UnitImporter> unit_importer_;
   std::unique_ptr<registry::AdminUnitServiceImpl> admin_unit_service_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.

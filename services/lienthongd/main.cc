@@ -20,6 +20,9 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "host:port to serve on; port 0 picks a free port");
 ABSL_FLAG(std::string, data_dir, "var",
           "directory for the embedded databases (created if missing)");
+ABSL_FLAG(std::string, load_units_dir, "",
+          "directory of the national unit files to load at start (the 2025 "
+          "list and the old-to-2025 mapping); empty loads nothing");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_message_bytes);
   options.server.logger = &logger;
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.load_units_dir = absl::GetFlag(FLAGS_load_units_dir);
 
   auto daemon = lienthong::Daemon::Start(options);
   if (!daemon.ok()) {

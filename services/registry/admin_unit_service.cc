@@ -1,6 +1,7 @@
 #include "services/registry/admin_unit_service.h"
 
 #include "libs/server/serve.h"
+#include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
 
 namespace lienthong::registry {
@@ -77,6 +78,14 @@ grpc::Status AdminUnitServiceImpl::ListSuccessionEvents(
   return Serve(
       *context, *authorizer_, "registry.units.list", request->unit(),
       [&] { return registry_->ListSuccessionEvents(*request); }, response);
+}
+
+grpc::Status AdminUnitServiceImpl::ImportUnits(
+    grpc::ServerContext* context, const v1::ImportUnitsRequest* request,
+    v1::ImportUnitsResponse* response) {
+  return Serve(
+      *context, *authorizer_, "registry.units.import", "units",
+      [&] { return importer_->Import(*request); }, response);
 }
 
 }  // namespace lienthong::registry

@@ -13,13 +13,15 @@ class Authorizer;
 
 namespace lienthong::registry {
 
+class UnitImporter;
 class UnitRegistry;
 
 class AdminUnitServiceImpl final : public v1::AdminUnitService::Service {
  public:
   // `registry` and `authorizer` must outlive the service.
-  AdminUnitServiceImpl(UnitRegistry* registry, const Authorizer* authorizer)
-      : registry_(registry), authorizer_(authorizer) {}
+  AdminUnitServiceImpl(UnitRegistry* registry, UnitImporter* importer,
+                       const Authorizer* authorizer)
+      : registry_(registry), importer_(importer), authorizer_(authorizer) {}
 
   grpc::Status GetUnit(grpc::ServerContext* context,
                        const v1::GetUnitRequest* request,
@@ -49,9 +51,13 @@ class AdminUnitServiceImpl final : public v1::AdminUnitService::Service {
       grpc::ServerContext* context,
       const v1::ListSuccessionEventsRequest* request,
       v1::ListSuccessionEventsResponse* response) override;
+  grpc::Status ImportUnits(grpc::ServerContext* context,
+                           const v1::ImportUnitsRequest* request,
+                           v1::ImportUnitsResponse* response) override;
 
  private:
   UnitRegistry* registry_;
+  UnitImporter* importer_;
   const Authorizer* authorizer_;
 };
 

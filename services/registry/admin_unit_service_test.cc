@@ -12,6 +12,7 @@
 #include "libs/testing/in_process_server.h"
 #include "libs/testing/status_matchers.h"
 #include "services/registry/sqlite_unit_store.h"
+#include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
 
 namespace lienthong::registry {
@@ -39,8 +40,9 @@ class AdminUnitServiceTest : public ::testing::Test {
     std::filesystem::remove(path);
     store_ = *SqliteUnitStore::Open(path, &clock_);
     registry_ = std::make_unique<UnitRegistry>(store_.get(), &clock_);
-    service_ =
-        std::make_unique<AdminUnitServiceImpl>(registry_.get(), &authorizer_);
+    importer_ = std::make_unique<UnitImporter>(store_.get(), &clock_);
+    service_ = std::make_unique<AdminUnitServiceImpl>(
+        registry_.get(), importer_.get(), &authorizer_);
     server_ =
         std::make_unique<testing::InProcessServer>(std::vector<HostedService>{
             {"lienthong.registry.v1.AdminUnitService", service_.get()}});
@@ -64,6 +66,7 @@ class AdminUnitServiceTest : public ::testing::Test {
   DenyUnitAuthorizer authorizer_;
   std::unique_ptr<SqliteUnitStore> store_;
   std::unique_ptr<UnitRegistry> registry_;
+  std::unique_ptr<UnitImporter> importer_;
   std::unique_ptr<AdminUnitServiceImpl> service_;
   std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<v1::AdminUnitService::Stub> stub_;
@@ -107,6 +110,22 @@ TEST_F(AdminUnitServiceTest, TheAuthorizationHookIsConsulted) {
   grpc::ClientContext get_context;
   EXPECT_EQ(stub_->GetUnit(&get_context, get, &unit).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(AdminUnitServiceTest, ImportsAUnitListOverGrpc) {
+  v1::ImportUnitsRequest request;
+  request.set_format(v1::IMPORT_FORMAT_UNITS_2025_JSON);
+  request.set_content(
+      R"([{"Code": "01", "FullName": "Thành phố Hà Nội", "Wards": [
+          {"Code": "00097", "FullName": "Phường Hồng Hà"}]}])");
+  request.mutable_effective_date()->set_year(2025);
+  request.mutable_effective_date()->set_month(7);
+  request.mutable_effective_date()->set_day(1);
+  request.set_legal_reference("NQ 202/2025/QH15");
+  grpc::ClientContext context;
+  v1::ImportUnitsResponse response;
+  ASSERT_TRUE(stub_->ImportUnits(&context, request, &response).ok());
+  EXPECT_EQ(response.units_created(), 2);
 }
 
 }  // namespace

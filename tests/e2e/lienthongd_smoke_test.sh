@@ -41,16 +41,26 @@ service_health=$("$buf" curl "${curl_args[@]}" \
   "$url/grpc.health.v1.Health/Check") || fail "service health check failed"
 grep -q '"status": "SERVING"' <<<"$service_health" || fail "registry not SERVING"
 
-# A write and a read through reflection alone, in the contract's JSON mapping.
-"$buf" curl "${curl_args[@]}" -d '{"unit": {"code": "01",
-  "displayName": "Thành phố Hà Nội", "level": "UNIT_LEVEL_PROVINCE",
-  "kind": "UNIT_KIND_CENTRAL_CITY", "valid": {"start": {"year": 2008, "month": 8,
-  "day": 1}}}, "requestId": "e2e-create-01"}' \
-  "$url/lienthong.registry.v1.AdminUnitService/CreateUnit" >/dev/null \
-  || fail "CreateUnit failed"
-unit=$("$buf" curl "${curl_args[@]}" -d '{"name": "units/01"}' \
+# scripts/run loaded the national units as demo data: Phường Hồng Hà is there,
+# under Hà Nội since the reform, and Phường Phúc Xá under Hà Nội before it.
+unit=$("$buf" curl "${curl_args[@]}" -d '{"name": "units/00097"}' \
   "$url/lienthong.registry.v1.AdminUnitService/GetUnit") || fail "GetUnit failed"
-grep -q '"displayName": "Thành phố Hà Nội"' <<<"$unit" || fail "GetUnit returned: $unit"
+grep -q '"displayName": "Phường Hồng Hà"' <<<"$unit" || fail "GetUnit returned: $unit"
+ancestors=$("$buf" curl "${curl_args[@]}" \
+  -d '{"name": "units/00001", "asOf": {"year": 2025, "month": 6, "day": 30}}' \
+  "$url/lienthong.registry.v1.AdminUnitService/ListAncestors") \
+  || fail "ListAncestors failed"
+grep -q '"code": "01"' <<<"$ancestors" || fail "ListAncestors returned: $ancestors"
+
+# A write through reflection alone, in the contract's JSON mapping.
+"$buf" curl "${curl_args[@]}" -d '{"unit": {"code": "99999",
+  "displayName": "Xã Thử Nghiệm", "level": "UNIT_LEVEL_COMMUNE",
+  "kind": "UNIT_KIND_COMMUNE", "valid": {"start": {"year": 2026, "month": 1,
+  "day": 1}}, "parents": [{"parent": "units/01", "valid": {"start": {"year": 2026,
+  "month": 1, "day": 1}}}]}, "requestId": "e2e-create-99999"}' \
+  "$url/lienthong.registry.v1.AdminUnitService/CreateUnit" >"$work/created" \
+  || fail "CreateUnit failed: $(cat "$work/created")"
+grep -q '"name": "units/99999"' "$work/created" || fail "CreateUnit returned: $(cat "$work/created")"
 # A rejected request carries its code to a foreign client.
 if "$buf" curl "${curl_args[@]}" -d '{"name": "units/1"}' \
   "$url/lienthong.registry.v1.AdminUnitService/GetUnit" 2>"$work/err"; then
