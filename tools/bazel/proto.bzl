@@ -67,6 +67,7 @@ def cc_proto_grpc_library(
         cmd = " ".join([
             "$(location @system//:protoc)",
             "--proto_path=" + proto_path,
+        ] + (["--proto_path=protos"] if proto_path == "." else []) + [
             "--proto_path=/usr/include",
             "--cpp_out=" + cpp_out,
             "--grpc_out=generate_mock_code=true:" + cpp_out,
