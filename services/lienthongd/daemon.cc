@@ -16,6 +16,9 @@
 #include "libs/log/logger.h"
 #include "libs/status/status_details.h"
 #include "services/registry/admin_unit_service.h"
+#include "services/registry/agency_registry.h"
+#include "services/registry/agency_service.h"
+#include "services/registry/sqlite_record_store.h"
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
@@ -135,9 +138,21 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     if (!loaded.ok()) return loaded;
   }
 
+  absl::StatusOr<std::unique_ptr<registry::SqliteRecordStore>> record_store =
+      registry::SqliteRecordStore::Open(
+          (std::filesystem::path(options.data_dir) / "registry-records.db")
+              .string());
+  if (!record_store.ok()) return record_store.status();
+  daemon->record_store_ = *std::move(record_store);
+  daemon->agency_registry_ = std::make_unique<registry::AgencyRegistry>(
+      daemon->record_store_.get(), daemon->unit_store_.get(), clock);
+  daemon->agency_service_ = std::make_unique<registry::AgencyServiceImpl>(
+      daemon->agency_registry_.get(), daemon->authorizer_.get());
+
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
        daemon->admin_unit_service_.get()},
+      {"lienthong.registry.v1.AgencyService", daemon->agency_service_.get()},
   };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);

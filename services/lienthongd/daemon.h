@@ -21,6 +21,9 @@ class Logger;
 
 namespace registry {
 class AdminUnitServiceImpl;
+class AgencyRegistry;
+class AgencyServiceImpl;
+class SqliteRecordStore;
 class SqliteUnitStore;
 class UnitImporter;
 class UnitRegistry;
@@ -66,6 +69,9 @@ class Daemon {
   std::unique_ptr<registry::UnitRegistry> unit_registry_;
   std::unique_ptr<registry::UnitImporter> unit_importer_;
   std::unique_ptr<registry::AdminUnitServiceImpl> admin_unit_service_;
+  std::unique_ptr<registry::SqliteRecordStore> record_store_;
+  std::unique_ptr<registry::AgencyRegistry> agency_registry_;
+  std::unique_ptr<registry::AgencyServiceImpl> agency_service_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;

@@ -28,7 +28,8 @@ methods=$("$buf" curl "${curl_args[@]}" --list-methods "$url") \
 for method in grpc.health.v1.Health/Check grpc.health.v1.Health/Watch \
   grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo \
   lienthong.registry.v1.AdminUnitService/GetUnit \
-  lienthong.registry.v1.AdminUnitService/MergeUnits; do
+  lienthong.registry.v1.AdminUnitService/MergeUnits \
+  lienthong.registry.v1.AgencyService/CreateAgency; do
   grep -qx "$method" <<<"$methods" || fail "reflection does not list $method: $methods"
 done
 
@@ -61,6 +62,11 @@ grep -q '"code": "01"' <<<"$ancestors" || fail "ListAncestors returned: $ancesto
   "$url/lienthong.registry.v1.AdminUnitService/CreateUnit" >"$work/created" \
   || fail "CreateUnit failed: $(cat "$work/created")"
 grep -q '"name": "units/99999"' "$work/created" || fail "CreateUnit returned: $(cat "$work/created")"
+"$buf" curl "${curl_args[@]}" -d '{"agency": {"code": "000.00.00.H01",
+  "displayName": "Ủy ban nhân dân thành phố Hà Nội", "unit": "units/01"}}' \
+  "$url/lienthong.registry.v1.AgencyService/CreateAgency" >"$work/agency" \
+  || fail "CreateAgency failed: $(cat "$work/agency")"
+grep -q '"etag": "1"' "$work/agency" || fail "CreateAgency returned: $(cat "$work/agency")"
 # A rejected request carries its code to a foreign client.
 if "$buf" curl "${curl_args[@]}" -d '{"name": "units/1"}' \
   "$url/lienthong.registry.v1.AdminUnitService/GetUnit" 2>"$work/err"; then
