@@ -18,6 +18,8 @@
 #include "services/registry/admin_unit_service.h"
 #include "services/registry/agency_registry.h"
 #include "services/registry/agency_service.h"
+#include "services/registry/indicator_registry.h"
+#include "services/registry/indicator_service.h"
 #include "services/registry/sqlite_record_store.h"
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
@@ -148,11 +150,17 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       daemon->record_store_.get(), daemon->unit_store_.get(), clock);
   daemon->agency_service_ = std::make_unique<registry::AgencyServiceImpl>(
       daemon->agency_registry_.get(), daemon->authorizer_.get());
+  daemon->indicator_registry_ = std::make_unique<registry::IndicatorRegistry>(
+      daemon->record_store_.get(), clock);
+  daemon->indicator_service_ = std::make_unique<registry::IndicatorServiceImpl>(
+      daemon->indicator_registry_.get(), daemon->authorizer_.get());
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
        daemon->admin_unit_service_.get()},
       {"lienthong.registry.v1.AgencyService", daemon->agency_service_.get()},
+      {"lienthong.registry.v1.IndicatorService",
+       daemon->indicator_service_.get()},
   };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);

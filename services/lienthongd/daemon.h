@@ -23,6 +23,8 @@ namespace registry {
 class AdminUnitServiceImpl;
 class AgencyRegistry;
 class AgencyServiceImpl;
+class IndicatorRegistry;
+class IndicatorServiceImpl;
 class SqliteRecordStore;
 class SqliteUnitStore;
 class UnitImporter;
@@ -72,6 +74,8 @@ class Daemon {
   std::unique_ptr<registry::SqliteRecordStore> record_store_;
   std::unique_ptr<registry::AgencyRegistry> agency_registry_;
   std::unique_ptr<registry::AgencyServiceImpl> agency_service_;
+  std::unique_ptr<registry::IndicatorRegistry> indicator_registry_;
+  std::unique_ptr<registry::IndicatorServiceImpl> indicator_service_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;

@@ -29,7 +29,8 @@ for method in grpc.health.v1.Health/Check grpc.health.v1.Health/Watch \
   grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo \
   lienthong.registry.v1.AdminUnitService/GetUnit \
   lienthong.registry.v1.AdminUnitService/MergeUnits \
-  lienthong.registry.v1.AgencyService/CreateAgency; do
+  lienthong.registry.v1.AgencyService/CreateAgency \
+  lienthong.registry.v1.IndicatorService/UpdateIndicator; do
   grep -qx "$method" <<<"$methods" || fail "reflection does not list $method: $methods"
 done
 
