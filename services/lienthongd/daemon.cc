@@ -20,6 +20,8 @@
 #include "services/registry/agency_service.h"
 #include "services/registry/indicator_registry.h"
 #include "services/registry/indicator_service.h"
+#include "services/registry/schedule_registry.h"
+#include "services/registry/schedule_service.h"
 #include "services/registry/sqlite_record_store.h"
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
@@ -154,6 +156,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       daemon->record_store_.get(), clock);
   daemon->indicator_service_ = std::make_unique<registry::IndicatorServiceImpl>(
       daemon->indicator_registry_.get(), daemon->authorizer_.get());
+  daemon->schedule_registry_ = std::make_unique<registry::ScheduleRegistry>(
+      daemon->record_store_.get(), clock);
+  daemon->schedule_service_ = std::make_unique<registry::ScheduleServiceImpl>(
+      daemon->schedule_registry_.get(), daemon->authorizer_.get());
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
@@ -161,6 +167,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       {"lienthong.registry.v1.AgencyService", daemon->agency_service_.get()},
       {"lienthong.registry.v1.IndicatorService",
        daemon->indicator_service_.get()},
+      {"lienthong.registry.v1.ReportingScheduleService",
+       daemon->schedule_service_.get()},
   };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);
