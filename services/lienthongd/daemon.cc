@@ -20,6 +20,8 @@
 #include "services/registry/agency_service.h"
 #include "services/registry/indicator_registry.h"
 #include "services/registry/indicator_service.h"
+#include "services/registry/plan_registry.h"
+#include "services/registry/plan_service.h"
 #include "services/registry/schedule_registry.h"
 #include "services/registry/schedule_service.h"
 #include "services/registry/sqlite_record_store.h"
@@ -160,6 +162,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       daemon->record_store_.get(), clock);
   daemon->schedule_service_ = std::make_unique<registry::ScheduleServiceImpl>(
       daemon->schedule_registry_.get(), daemon->authorizer_.get());
+  daemon->plan_registry_ = std::make_unique<registry::PlanRegistry>(
+      daemon->record_store_.get(), daemon->unit_store_.get(), clock);
+  daemon->plan_service_ = std::make_unique<registry::PlanServiceImpl>(
+      daemon->plan_registry_.get(), daemon->authorizer_.get());
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
@@ -169,6 +175,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
        daemon->indicator_service_.get()},
       {"lienthong.registry.v1.ReportingScheduleService",
        daemon->schedule_service_.get()},
+      {"lienthong.registry.v1.PlanService", daemon->plan_service_.get()},
   };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);

@@ -25,6 +25,8 @@ class AgencyRegistry;
 class AgencyServiceImpl;
 class IndicatorRegistry;
 class IndicatorServiceImpl;
+class PlanRegistry;
+class PlanServiceImpl;
 class ScheduleRegistry;
 class ScheduleServiceImpl;
 class SqliteRecordStore;
@@ -80,6 +82,8 @@ class Daemon {
   std::unique_ptr<registry::IndicatorServiceImpl> indicator_service_;
   std::unique_ptr<registry::ScheduleRegistry> schedule_registry_;
   std::unique_ptr<registry::ScheduleServiceImpl> schedule_service_;
+  std::unique_ptr<registry::PlanRegistry> plan_registry_;
+  std::unique_ptr<registry::PlanServiceImpl> plan_service_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;
