@@ -55,6 +55,22 @@ grpc::Status AdminUnitServiceImpl::MergeUnits(
       [&] { return registry_->MergeUnits(*request); }, response);
 }
 
+grpc::Status AdminUnitServiceImpl::SplitUnit(
+    grpc::ServerContext* context, const v1::SplitUnitRequest* request,
+    v1::SuccessionEvent* response) {
+  return Serve(
+      *context, *authorizer_, "registry.units.split", request->name(),
+      [&] { return registry_->SplitUnit(*request); }, response);
+}
+
+grpc::Status AdminUnitServiceImpl::GetUnitLineage(
+    grpc::ServerContext* context, const v1::GetUnitLineageRequest* request,
+    v1::GetUnitLineageResponse* response) {
+  return Serve(
+      *context, *authorizer_, "registry.units.get", request->name(),
+      [&] { return registry_->GetUnitLineage(*request); }, response);
+}
+
 grpc::Status AdminUnitServiceImpl::RenameUnit(
     grpc::ServerContext* context, const v1::RenameUnitRequest* request,
     v1::SuccessionEvent* response) {

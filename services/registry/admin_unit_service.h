@@ -41,6 +41,12 @@ class AdminUnitServiceImpl final : public v1::AdminUnitService::Service {
   grpc::Status MergeUnits(grpc::ServerContext* context,
                           const v1::MergeUnitsRequest* request,
                           v1::SuccessionEvent* response) override;
+  grpc::Status SplitUnit(grpc::ServerContext* context,
+                         const v1::SplitUnitRequest* request,
+                         v1::SuccessionEvent* response) override;
+  grpc::Status GetUnitLineage(grpc::ServerContext* context,
+                              const v1::GetUnitLineageRequest* request,
+                              v1::GetUnitLineageResponse* response) override;
   grpc::Status RenameUnit(grpc::ServerContext* context,
                           const v1::RenameUnitRequest* request,
                           v1::SuccessionEvent* response) override;

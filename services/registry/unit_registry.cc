@@ -1,8 +1,11 @@
 #include "services/registry/unit_registry.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -795,6 +798,219 @@ UnitRegistry::ListSuccessionEvents(
     *response.add_events() = event;
     ++taken;
   }
+  return response;
+}
+
+absl::StatusOr<v1::SuccessionEvent> UnitRegistry::SplitUnit(
+    const v1::SplitUnitRequest& request) {
+  v1::SuccessionEvent replay;
+  absl::StatusOr<bool> replayed =
+      Replayed(*store_, request.request_id(), &replay);
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed) return replay;
+
+  absl::StatusOr<std::string> code = UnitCode(request.name(), "name");
+  if (!code.ok()) return code.status();
+  Violations violations;
+  absl::StatusOr<absl::CivilDay> date =
+      ToCivilDay(request.effective_date(), "effective_date");
+  if (!date.ok()) violations.Add("effective_date", "must be a calendar date");
+  if (request.legal_reference().empty()) {
+    violations.Add("legal_reference", "must name the legal act");
+  }
+  if (request.successors_size() < 2) {
+    violations.Add("successors", "a split needs at least two successors");
+  }
+  std::map<std::string, const AdminUnit*> new_units;
+  for (int i = 0; i < request.new_units_size(); ++i) {
+    const AdminUnit& unit = request.new_units(i);
+    CheckDescription(unit, absl::StrCat("new_units[", i, "]."), violations);
+    if (unit.level() != common::v1::UNIT_LEVEL_PROVINCE &&
+        (unit.parents_size() != 1 ||
+         !UnitCode(unit.parents(0).parent(), "").ok())) {
+      violations.Add(absl::StrCat("new_units[", i, "].parents"),
+                     "must hold one link: the parent from the effective date");
+    }
+    new_units[unit.code()] = &unit;
+  }
+  int primaries = 0;
+  double shares = 0;
+  std::vector<std::string> successors;
+  for (int i = 0; i < request.successors_size(); ++i) {
+    const v1::Successor& successor = request.successors(i);
+    absl::StatusOr<std::string> successor_code = UnitCode(successor.unit(), "");
+    if (!successor_code.ok()) {
+      violations.Add(absl::StrCat("successors[", i, "].unit"),
+                     "must be units/{code}");
+      continue;
+    }
+    if (std::find(successors.begin(), successors.end(), *successor_code) !=
+        successors.end()) {
+      violations.Add(absl::StrCat("successors[", i, "].unit"), "is repeated");
+    }
+    successors.push_back(*successor_code);
+    primaries += successor.primary() ? 1 : 0;
+    shares += successor.share();
+    if (successor.share() < 0 || successor.share() > 1) {
+      violations.Add(absl::StrCat("successors[", i, "].share"),
+                     "must be within 0..1");
+    }
+  }
+  if (request.history_rule() == v1::HISTORY_RULE_SHARES &&
+      std::abs(shares - 1) > 1e-6) {
+    violations.Add("successors", "shares must add up to 1");
+  }
+  if (request.history_rule() != v1::HISTORY_RULE_SHARES && primaries != 1) {
+    violations.Add("successors",
+                   "exactly one successor must be primary (it receives the "
+                   "history)");
+  }
+  if (absl::Status status = violations.ToStatus("INVALID_SPLIT");
+      !status.ok()) {
+    return status;
+  }
+  absl::CivilDay day_before = *date - 1;
+  absl::StatusOr<AdminUnit> unit = store_->GetUnit(*code);
+  if (!unit.ok()) return unit.status();
+  if (!ExistsOn(*unit, day_before) || !IsOpen(unit->valid())) {
+    return NotInForce("name", *code, day_before);
+  }
+  UnitWrite write;
+  bool continues = false;
+  for (size_t i = 0; i < successors.size(); ++i) {
+    std::string field = absl::StrCat("successors[", i, "].unit");
+    if (successors[i] == *code) {
+      continues = true;
+      continue;
+    }
+    auto created = new_units.find(successors[i]);
+    if (created != new_units.end()) {
+      AdminUnit fresh = *created->second;
+      if (fresh.level() != unit->level()) {
+        return InvalidArgumentWithViolations(
+            "successors are of the split unit's level", "SPLIT_LEVEL",
+            {{field, "is not of the split unit's level"}});
+      }
+      std::string parent;
+      if (fresh.level() != common::v1::UNIT_LEVEL_PROVINCE) {
+        parent = *UnitCode(fresh.parents(0).parent(), "");
+        absl::StatusOr<AdminUnit> parent_unit =
+            Referenced(*store_, parent, "new_units.parents[0].parent");
+        if (!parent_unit.ok()) return parent_unit.status();
+        if (!ExistsOn(*parent_unit, *date)) {
+          return NotInForce("new_units.parents[0].parent", parent, *date);
+        }
+      }
+      fresh.clear_parents();
+      fresh.clear_valid();
+      *fresh.mutable_valid()->mutable_start() = ToDate(*date);
+      if (!parent.empty()) AddParentLink(fresh, parent, *date);
+      write.puts.push_back({std::move(fresh), /*create=*/true, ""});
+      continue;
+    }
+    absl::StatusOr<AdminUnit> existing =
+        Referenced(*store_, successors[i], field);
+    if (!existing.ok()) return existing.status();
+    if (!ExistsOn(*existing, *date)) {
+      return NotInForce(field, successors[i], *date);
+    }
+    if (existing->level() != unit->level()) {
+      return InvalidArgumentWithViolations(
+          "successors are of the split unit's level", "SPLIT_LEVEL",
+          {{field, "is not of the split unit's level"}});
+    }
+  }
+  if (!continues) {
+    absl::StatusOr<std::vector<AdminUnit>> children =
+        store_->ListUnits({*code, 0, day_before, "", 1});
+    if (!children.ok()) return children.status();
+    if (!children->empty()) {
+      return WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat(
+              "units/", *code, " still has units under it (e.g. units/",
+              children->front().code(), "); reparent them first")),
+          "UNIT_HAS_CHILDREN", {{"code", *code}});
+    }
+    std::string etag = unit->etag();
+    *unit->mutable_valid()->mutable_end() = ToDate(day_before);
+    CloseOpenParentLink(*unit, day_before);
+    write.puts.push_back({*std::move(unit), false, etag});
+  }
+  v1::SuccessionEvent event;
+  event.set_type(v1::SUCCESSION_TYPE_SPLIT);
+  *event.mutable_effective_date() = ToDate(*date);
+  event.set_legal_reference(request.legal_reference());
+  event.add_predecessors(UnitName(*code));
+  *event.mutable_successors() = request.successors();
+  event.set_history_rule(request.history_rule() == v1::HISTORY_RULE_SHARES
+                             ? v1::HISTORY_RULE_SHARES
+                             : v1::HISTORY_RULE_PRIMARY_SUCCESSOR);
+  write.events.push_back(std::move(event));
+  write.request_id = request.request_id();
+  write.respond = [](const UnitWrite& done) {
+    return done.events.front().SerializeAsString();
+  };
+  absl::StatusOr<UnitWrite> written = store_->Write(std::move(write));
+  if (!written.ok()) return written.status();
+  return written->events.front();
+}
+
+absl::StatusOr<v1::GetUnitLineageResponse> UnitRegistry::GetUnitLineage(
+    const v1::GetUnitLineageRequest& request) {
+  absl::StatusOr<std::string> code = UnitCode(request.name(), "name");
+  if (!code.ok()) return code.status();
+  if (absl::Status found = store_->GetUnit(*code).status(); !found.ok()) {
+    return found;
+  }
+  // Walk events up through predecessors and down through successors.
+  auto walk = [&](bool up) -> absl::StatusOr<std::vector<v1::SuccessionEvent>> {
+    std::vector<v1::SuccessionEvent> found;
+    std::set<std::string> seen_events, seen_units = {*code};
+    std::vector<std::string> queue = {*code};
+    while (!queue.empty()) {
+      std::string current = queue.back();
+      queue.pop_back();
+      absl::StatusOr<std::vector<v1::SuccessionEvent>> events =
+          store_->ListEvents(current);
+      if (!events.ok()) return events.status();
+      for (const v1::SuccessionEvent& event : *events) {
+        std::vector<std::string> predecessors, successors;
+        for (const std::string& name : event.predecessors()) {
+          predecessors.push_back(name.substr(6));
+        }
+        for (const v1::Successor& successor : event.successors()) {
+          successors.push_back(successor.unit().substr(6));
+        }
+        const std::vector<std::string>& side = up ? successors : predecessors;
+        const std::vector<std::string>& next = up ? predecessors : successors;
+        if (std::find(side.begin(), side.end(), current) == side.end())
+          continue;
+        if (!seen_events.insert(event.name()).second) continue;
+        found.push_back(event);
+        for (const std::string& unit : next) {
+          if (seen_units.insert(unit).second) queue.push_back(unit);
+        }
+      }
+    }
+    std::sort(found.begin(), found.end(),
+              [](const v1::SuccessionEvent& a, const v1::SuccessionEvent& b) {
+                return std::make_tuple(a.effective_date().year(),
+                                       a.effective_date().month(),
+                                       a.effective_date().day(), a.name()) <
+                       std::make_tuple(b.effective_date().year(),
+                                       b.effective_date().month(),
+                                       b.effective_date().day(), b.name());
+              });
+    return found;
+  };
+  absl::StatusOr<std::vector<v1::SuccessionEvent>> ancestry = walk(true);
+  if (!ancestry.ok()) return ancestry.status();
+  absl::StatusOr<std::vector<v1::SuccessionEvent>> descendants = walk(false);
+  if (!descendants.ok()) return descendants.status();
+  v1::GetUnitLineageResponse response;
+  for (auto& event : *ancestry) *response.add_ancestry() = std::move(event);
+  for (auto& event : *descendants)
+    *response.add_descendants() = std::move(event);
   return response;
 }
 

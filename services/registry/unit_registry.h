@@ -33,6 +33,10 @@ class UnitRegistry {
       const v1::UpdateUnitRequest& request);
   absl::StatusOr<v1::SuccessionEvent> MergeUnits(
       const v1::MergeUnitsRequest& request);
+  absl::StatusOr<v1::SuccessionEvent> SplitUnit(
+      const v1::SplitUnitRequest& request);
+  absl::StatusOr<v1::GetUnitLineageResponse> GetUnitLineage(
+      const v1::GetUnitLineageRequest& request);
   absl::StatusOr<v1::SuccessionEvent> RenameUnit(
       const v1::RenameUnitRequest& request);
   absl::StatusOr<v1::SuccessionEvent> ReparentUnit(

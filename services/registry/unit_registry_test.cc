@@ -175,6 +175,72 @@ TEST_F(UnitRegistryTest, MergeRetiresPredecessorsAndKeepsTheContinuingCode) {
       ElementsAre(::testing::Property(&v1::Successor::unit, "units/00004")));
 }
 
+TEST_F(UnitRegistryTest, SplitDividesAUnitAndLineageFollowsIt) {
+  v1::SplitUnitRequest split;
+  split.set_name("units/00016");
+  v1::Successor* primary = split.add_successors();
+  primary->set_unit("units/00100");
+  primary->set_primary(true);
+  split.add_successors()->set_unit("units/00004");
+  *split.add_new_units() =
+      Unit("00100", v1::UNIT_KIND_WARD, "Phường Ngọc Hà", "01");
+  split.set_history_rule(v1::HISTORY_RULE_PRIMARY_SUCCESSOR);
+  *split.mutable_effective_date() = D(2025, 7, 1);
+  split.set_legal_reference(kReform);
+  LT_ASSERT_OK_AND_ASSIGN(v1::SuccessionEvent event,
+                          registry_->SplitUnit(split));
+  EXPECT_EQ(event.type(), v1::SUCCESSION_TYPE_SPLIT);
+  EXPECT_THAT(Ancestors("00100", D(2025, 7, 1)), ElementsAre("01"));
+  EXPECT_THAT(Children("001", D(2025, 7, 1)),
+              ElementsAre("00001", "00004", "00013"));
+
+  v1::GetUnitLineageRequest lineage;
+  lineage.set_name("units/00100");
+  LT_ASSERT_OK_AND_ASSIGN(auto up, registry_->GetUnitLineage(lineage));
+  ASSERT_EQ(up.ancestry_size(), 1);
+  EXPECT_THAT(up.ancestry(0).predecessors(), ElementsAre("units/00016"));
+  lineage.set_name("units/00016");
+  LT_ASSERT_OK_AND_ASSIGN(auto down, registry_->GetUnitLineage(lineage));
+  ASSERT_EQ(down.descendants_size(), 1);
+  EXPECT_EQ(down.descendants(0).name(), event.name());
+}
+
+TEST_F(UnitRegistryTest, SplitRulesAreChecked) {
+  v1::SplitUnitRequest split;
+  split.set_name("units/00016");
+  split.add_successors()->set_unit("units/00004");
+  split.add_successors()->set_unit("units/00013");
+  split.set_history_rule(v1::HISTORY_RULE_SHARES);
+  split.mutable_successors(0)->set_share(0.5);
+  split.mutable_successors(1)->set_share(0.4);
+  *split.mutable_effective_date() = D(2025, 7, 1);
+  split.set_legal_reference(kReform);
+  absl::StatusOr<v1::SuccessionEvent> event = registry_->SplitUnit(split);
+  EXPECT_THAT(event, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Fields(event.status()), ElementsAre("successors"));
+
+  split.set_history_rule(v1::HISTORY_RULE_PRIMARY_SUCCESSOR);  // no primary
+  event = registry_->SplitUnit(split);
+  EXPECT_THAT(Fields(event.status()), ElementsAre("successors"));
+
+  split.mutable_successors(1)->set_unit("units/00999");  // unknown
+  split.mutable_successors(0)->set_primary(true);
+  event = registry_->SplitUnit(split);
+  EXPECT_THAT(event, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Fields(event.status()), ElementsAre("successors[1].unit"));
+}
+
+TEST_F(UnitRegistryTest, LineageOfAMergedUnitReachesItsPredecessors) {
+  ApplyReform();
+  v1::GetUnitLineageRequest lineage;
+  lineage.set_name("units/00097");
+  LT_ASSERT_OK_AND_ASSIGN(auto response, registry_->GetUnitLineage(lineage));
+  ASSERT_EQ(response.ancestry_size(), 1);
+  EXPECT_THAT(response.ancestry(0).predecessors(),
+              ElementsAre("units/00001", "units/00016"));
+  EXPECT_EQ(response.descendants_size(), 0);
+}
+
 TEST_F(UnitRegistryTest, ReparentMovesAUnitFromADate) {
   v1::ReparentUnitRequest request;
   request.set_name("units/00016");
