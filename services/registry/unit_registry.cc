@@ -317,7 +317,7 @@ absl::StatusOr<AdminUnit> UnitRegistry::CreateUnit(
   CheckDescription(unit, "unit.", violations);
   absl::optional<absl::CivilDay> start, end;
   if (!unit.valid().has_start() || IsUnset(unit.valid().start())) {
-    violations.Add("unit.valid.start", "must be set: the unit's first day");
+    // An open start: the unit existed before the registry's records begin.
   } else if (auto day = ToCivilDay(unit.valid().start(), "unit.valid.start");
              day.ok()) {
     start = *day;
@@ -345,7 +345,10 @@ absl::StatusOr<AdminUnit> UnitRegistry::CreateUnit(
   // life.
   absl::optional<absl::CivilDay> previous_end;
   bool previous_open = false;
-  std::vector<std::pair<std::string, absl::CivilDay>> parent_starts;
+  // Each parent with the day it must exist on (its link's first day, or its
+  // last for a link open to the past).
+  std::vector<std::pair<std::string, absl::optional<absl::CivilDay>>>
+      parent_starts;
   for (int i = 0; i < unit.parents_size(); ++i) {
     const v1::ParentLink& link = unit.parents(i);
     std::string field = absl::StrCat("unit.parents[", i, "]");
@@ -356,7 +359,26 @@ absl::StatusOr<AdminUnit> UnitRegistry::CreateUnit(
       continue;
     }
     if (!link.valid().has_start() || IsUnset(link.valid().start())) {
-      violations.Add(absl::StrCat(field, ".valid.start"), "must be set");
+      // Open to the past: only the first link, of a unit open to the past.
+      if (i > 0 || start.has_value()) {
+        violations.Add(absl::StrCat(field, ".valid.start"), "must be set");
+        continue;
+      }
+      previous_open = IsOpen(link.valid());
+      previous_end.reset();
+      absl::optional<absl::CivilDay> check_day;
+      if (!previous_open) {
+        absl::StatusOr<absl::CivilDay> link_end =
+            ToCivilDay(link.valid().end(), "");
+        if (!link_end.ok()) {
+          violations.Add(absl::StrCat(field, ".valid.end"),
+                         "is not a calendar date");
+          continue;
+        }
+        previous_end = *link_end;
+        check_day = *link_end;
+      }
+      parent_starts.emplace_back(*parent, check_day);
       continue;
     }
     absl::StatusOr<absl::CivilDay> link_start =
@@ -404,8 +426,9 @@ absl::StatusOr<AdminUnit> UnitRegistry::CreateUnit(
           {{field, absl::StrCat("units/", parent->code(),
                                 " is not above the unit's level")}});
     }
-    if (!ExistsOn(*parent, parent_starts[i].second)) {
-      return NotInForce(field, parent->code(), parent_starts[i].second);
+    if (parent_starts[i].second.has_value() &&
+        !ExistsOn(*parent, *parent_starts[i].second)) {
+      return NotInForce(field, parent->code(), *parent_starts[i].second);
     }
   }
   UnitWrite write;

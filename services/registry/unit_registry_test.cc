@@ -299,15 +299,29 @@ TEST_F(UnitRegistryTest, OverlappingParentLinksAreRejected) {
 TEST_F(UnitRegistryTest, MalformedUnitsListEveryViolation) {
   v1::AdminUnit unit = Unit("1234", v1::UNIT_KIND_PROVINCE, "", "01");
   unit.clear_level();
-  unit.mutable_valid()->clear_start();
+  *unit.mutable_valid()->mutable_end() = D(1999, 1, 1);
   v1::CreateUnitRequest request;
   *request.mutable_unit() = unit;
   absl::StatusOr<v1::AdminUnit> created = registry_->CreateUnit(request);
   EXPECT_THAT(created, StatusCodeIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(
-      Fields(created.status()),
-      ::testing::IsSupersetOf({"unit.code", "unit.level", "unit.kind",
-                               "unit.display_name", "unit.valid.start"}));
+  EXPECT_THAT(Fields(created.status()),
+              ::testing::IsSupersetOf({"unit.code", "unit.level", "unit.kind",
+                                       "unit.display_name", "unit.valid.end"}));
+}
+
+TEST_F(UnitRegistryTest, UnitsMayBeginBeforeTheRecords) {
+  // A district abolished by the reform, whose first day is not on record.
+  v1::AdminUnit district =
+      Unit("002", v1::UNIT_KIND_URBAN_DISTRICT, "Quận Hoàn Kiếm", "01");
+  district.mutable_valid()->clear_start();
+  *district.mutable_valid()->mutable_end() = D(2025, 6, 30);
+  district.mutable_parents(0)->mutable_valid()->clear_start();
+  *district.mutable_parents(0)->mutable_valid()->mutable_end() = D(2025, 6, 30);
+  v1::CreateUnitRequest request;
+  *request.mutable_unit() = district;
+  ASSERT_THAT(registry_->CreateUnit(request), IsOk());
+  EXPECT_THAT(Ancestors("002", D(1990, 1, 1)), ElementsAre("01"));
+  EXPECT_THAT(Children("01", D(2025, 7, 1)), ElementsAre("001"));
 }
 
 TEST_F(UnitRegistryTest, CodesAreNeverReused) {
