@@ -24,6 +24,7 @@
 #include "services/registry/plan_service.h"
 #include "services/registry/schedule_registry.h"
 #include "services/registry/schedule_service.h"
+#include "services/registry/seed_loader.h"
 #include "services/registry/sqlite_record_store.h"
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
@@ -166,6 +167,25 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       daemon->record_store_.get(), daemon->unit_store_.get(), clock);
   daemon->plan_service_ = std::make_unique<registry::PlanServiceImpl>(
       daemon->plan_registry_.get(), daemon->authorizer_.get());
+
+  if (!options.load_seeds_dir.empty()) {
+    absl::StatusOr<std::vector<registry::internal::SeedBundle>> bundles =
+        registry::ReadSeedBundles(options.load_seeds_dir);
+    if (!bundles.ok()) return bundles.status();
+    absl::StatusOr<registry::SeedLoadSummary> loaded =
+        registry::LoadSeedBundles(
+            *bundles,
+            {daemon->unit_registry_.get(), daemon->agency_registry_.get(),
+             daemon->indicator_registry_.get(), daemon->plan_registry_.get()});
+    if (!loaded.ok()) return loaded.status();
+    if (options.server.logger != nullptr) {
+      options.server.logger->Info("registry.seeds.loaded",
+                                  {{"bundles", absl::StrCat(bundles->size())},
+                                   {"plans", absl::StrCat(loaded->plans)},
+                                   {"targets", absl::StrCat(loaded->targets)},
+                                   {"tasks", absl::StrCat(loaded->tasks)}});
+    }
+  }
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",

@@ -47,6 +47,9 @@ struct DaemonOptions {
   // vn_units_old_to_2025.json) loaded at start as the 1 July 2025 reform;
   // loading them again changes nothing.
   std::string load_units_dir;
+  // If set, a directory of seed bundles (deploy/demo/seeds) loaded at start,
+  // after the units; loading them again changes nothing.
+  std::string load_seeds_dir;
 };
 
 // A running daemon.

@@ -23,6 +23,9 @@ ABSL_FLAG(std::string, data_dir, "var",
 ABSL_FLAG(std::string, load_units_dir, "",
           "directory of the national unit files to load at start (the 2025 "
           "list and the old-to-2025 mapping); empty loads nothing");
+ABSL_FLAG(std::string, load_seeds_dir, "",
+          "directory of seed plan bundles (*.json) to load at start, after "
+          "the units; empty loads nothing");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   options.server.logger = &logger;
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.load_units_dir = absl::GetFlag(FLAGS_load_units_dir);
+  options.load_seeds_dir = absl::GetFlag(FLAGS_load_seeds_dir);
 
   auto daemon = lienthong::Daemon::Start(options);
   if (!daemon.ok()) {
