@@ -210,11 +210,19 @@ absl::Status PlanRegistry::CheckPlan(const v1::Plan& plan) {
   if (!absl::StartsWith(plan.scope_unit(), "units/")) {
     violations.push_back({"plan.scope_unit", "must be units/{code}"});
   }
-  if (plan.start_year() < 2000 || plan.end_year() > 2100 ||
+  // A horizon year may be unknown (0): parent plans are often cited by number
+  // alone. Known years lie in 2000..2100 and in order.
+  for (const auto& [field, year] :
+       {std::pair<const char*, int>{"plan.start_year", plan.start_year()},
+        {"plan.end_year", plan.end_year()},
+        {"plan.orientation_year", plan.orientation_year()}}) {
+    if (year != 0 && (year < 2000 || year > 2100)) {
+      violations.push_back({field, "must be 0 (unknown) or within 2000..2100"});
+    }
+  }
+  if (plan.start_year() != 0 && plan.end_year() != 0 &&
       plan.end_year() < plan.start_year()) {
-    violations.push_back(
-        {"plan.end_year",
-         "the horizon must be start_year..end_year in 2000..2100"});
+    violations.push_back({"plan.end_year", "is before start_year"});
   }
   if (plan.orientation_year() != 0 &&
       plan.orientation_year() < plan.end_year()) {
@@ -265,11 +273,13 @@ absl::Status PlanRegistry::CheckTarget(const v1::Plan& plan,
   if (target.comparator() == v1::COMPARATOR_UNSPECIFIED) {
     violations.push_back({"target.comparator", "must be set"});
   }
+  int first_year = plan.start_year() != 0 ? plan.start_year() : 2000;
   int last_year = std::max(plan.end_year(), plan.orientation_year());
-  if (target.year() < plan.start_year() || target.year() > last_year) {
+  if (last_year == 0) last_year = 2100;
+  if (target.year() < first_year || target.year() > last_year) {
     violations.push_back(
         {"target.year", absl::StrCat("must fall within the plan's horizon ",
-                                     plan.start_year(), "..", last_year)});
+                                     first_year, "..", last_year)});
   }
   if (!IsUnset(target.due_date()) && !ToCivilDay(target.due_date(), "").ok()) {
     violations.push_back({"target.due_date", "is not a calendar date"});

@@ -17,9 +17,15 @@
 namespace lienthong::registry {
 namespace {
 
+// The same error, its message prefixed with the resource; details kept.
 absl::Status Named(const absl::Status& status, absl::string_view what) {
-  return absl::Status(status.code(),
-                      absl::StrCat("seed ", what, ": ", status.message()));
+  absl::Status named(status.code(),
+                     absl::StrCat("seed ", what, ": ", status.message()));
+  status.ForEachPayload(
+      [&named](absl::string_view type_url, const absl::Cord& payload) {
+        named.SetPayload(type_url, payload);
+      });
+  return named;
 }
 
 // Creates items whose dependencies (`depends`) exist, round after round, so
