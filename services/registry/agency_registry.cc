@@ -14,6 +14,7 @@
 #include "libs/clock/clock.h"
 #include "libs/status/status_details.h"
 #include "services/registry/record_store.h"
+#include "services/registry/request_helpers.h"
 #include "services/registry/unit_store.h"
 
 namespace lienthong::registry {
@@ -22,8 +23,6 @@ namespace {
 constexpr char kKind[] = "agency";
 constexpr char kAgencyPrefix[] = "agencies/";
 constexpr char kUnitPrefix[] = "units/";
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 constexpr size_t kMaxTextLength = 300;
 
 absl::StatusOr<std::string> AgencyCode(absl::string_view name,
@@ -85,32 +84,6 @@ absl::StatusOr<v1::Agency> FromRecord(const Record& record) {
   }
   agency.set_etag(absl::StrCat(record.revision));
   return agency;
-}
-
-absl::StatusOr<int64_t> ExpectedRevision(const std::string& etag) {
-  if (etag.empty()) return 0;
-  int64_t revision = 0;
-  if (!absl::SimpleAtoi(etag, &revision) || revision <= 0) {
-    return InvalidArgumentWithViolations(
-        "etag is not one this service issued", "INVALID_ETAG",
-        {{"etag", "not issued by this service"}});
-  }
-  return revision;
-}
-
-template <typename Response>
-absl::StatusOr<bool> Replayed(RecordStore& records,
-                              const std::string& request_id,
-                              Response* response) {
-  if (request_id.empty()) return false;
-  absl::StatusOr<absl::optional<std::string>> stored =
-      records.FindResponse(request_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  if (!response->ParseFromString(**stored)) {
-    return absl::DataLossError("stored response does not parse");
-  }
-  return true;
 }
 
 }  // namespace
@@ -204,9 +177,7 @@ absl::StatusOr<v1::ListAgenciesResponse> AgencyRegistry::ListAgencies(
     return InvalidArgumentWithViolations("invalid list request",
                                          "INVALID_LIST_REQUEST", violations);
   }
-  int page_size = request.page_size() == 0
-                      ? kDefaultPageSize
-                      : std::min(request.page_size(), kMaxPageSize);
+  int page_size = *PageSize(request.page_size());  // checked above
   v1::ListAgenciesResponse response;
   std::string after = request.page_token();
   // The parent filter is applied while reading; keep reading until the page
@@ -257,9 +228,7 @@ absl::StatusOr<v1::Agency> AgencyRegistry::CreateAgency(
   }
   agency.set_name(absl::StrCat(kAgencyPrefix, agency.code()));
   agency.clear_etag();
-  *agency.mutable_update_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(clock_->Now()));
+  *agency.mutable_update_time() = NowTimestamp(*clock_);
   auto respond = [](const std::vector<RecordPut>& puts) {
     v1::Agency out;
     out.ParseFromString(puts.front().record.body);
@@ -288,7 +257,8 @@ absl::StatusOr<v1::Agency> AgencyRegistry::UpdateAgency(
   absl::StatusOr<std::string> code =
       AgencyCode(request.agency().name(), "agency.name");
   if (!code.ok()) return code.status();
-  absl::StatusOr<int64_t> expected = ExpectedRevision(request.agency().etag());
+  absl::StatusOr<int64_t> expected =
+      ExpectedRevision(request.agency().etag(), "agency.etag");
   if (!expected.ok()) return expected.status();
   std::vector<FieldViolation> violations;
   if (request.update_mask().paths_size() == 0) {
@@ -331,9 +301,7 @@ absl::StatusOr<v1::Agency> AgencyRegistry::UpdateAgency(
     return status;
   }
   agency->clear_etag();
-  *agency->mutable_update_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(clock_->Now()));
+  *agency->mutable_update_time() = NowTimestamp(*clock_);
   auto respond = [](const std::vector<RecordPut>& puts) {
     v1::Agency out;
     out.ParseFromString(puts.front().record.body);
@@ -361,7 +329,7 @@ absl::StatusOr<google::protobuf::Empty> AgencyRegistry::DeleteAgency(
 
   absl::StatusOr<std::string> code = AgencyCode(request.name(), "name");
   if (!code.ok()) return code.status();
-  absl::StatusOr<int64_t> expected = ExpectedRevision(request.etag());
+  absl::StatusOr<int64_t> expected = ExpectedRevision(request.etag(), "etag");
   if (!expected.ok()) return expected.status();
   absl::StatusOr<Record> record = records_->Get(kKind, *code);
   if (!record.ok()) return record.status();

@@ -16,14 +16,13 @@
 #include "libs/status/status_details.h"
 #include "services/registry/dates.h"
 #include "services/registry/record_store.h"
+#include "services/registry/request_helpers.h"
 
 namespace lienthong::registry {
 namespace {
 
 constexpr char kKind[] = "indicator";
 constexpr char kPrefix[] = "indicators/";
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 
 bool IsIndicatorCode(absl::string_view code) {
   return !code.empty() && code.size() <= 64 &&
@@ -110,18 +109,6 @@ absl::StatusOr<absl::optional<absl::CivilDay>> AsOf(
   absl::StatusOr<absl::CivilDay> day = ToCivilDay(date, "as_of");
   if (!day.ok()) return day.status();
   return absl::optional<absl::CivilDay>(*day);
-}
-
-template <typename Response>
-absl::StatusOr<bool> Replayed(RecordStore& records,
-                              const std::string& request_id,
-                              Response* response) {
-  if (request_id.empty()) return false;
-  absl::StatusOr<absl::optional<std::string>> stored =
-      records.FindResponse(request_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  return response->ParseFromString(**stored);
 }
 
 std::string Respond(const std::vector<RecordPut>& puts) {
@@ -252,9 +239,7 @@ absl::StatusOr<v1::ListIndicatorsResponse> IndicatorRegistry::ListIndicators(
     return InvalidArgumentWithViolations("invalid list request",
                                          "INVALID_LIST_REQUEST", violations);
   }
-  int page_size = request.page_size() == 0
-                      ? kDefaultPageSize
-                      : std::min(request.page_size(), kMaxPageSize);
+  int page_size = *PageSize(request.page_size());  // checked above
   v1::ListIndicatorsResponse response;
   // Past every version of the token's code ('~' sorts after the digits).
   std::string after =
@@ -310,9 +295,7 @@ absl::StatusOr<v1::Indicator> IndicatorRegistry::CreateIndicator(
   indicator.set_version(1);
   indicator.mutable_valid()->clear_end();
   indicator.clear_etag();
-  *indicator.mutable_create_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(clock_->Now()));
+  *indicator.mutable_create_time() = NowTimestamp(*clock_);
   absl::StatusOr<std::vector<RecordPut>> written =
       records_->Write({{{kKind, VersionId(indicator.code(), 1),
                          indicator.code(), indicator.SerializeAsString(), 0},
@@ -402,9 +385,7 @@ absl::StatusOr<v1::Indicator> IndicatorRegistry::UpdateIndicator(
   next.mutable_valid()->clear_end();
   *next.mutable_valid()->mutable_start() = ToDate(*effective);
   next.clear_etag();
-  *next.mutable_create_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(clock_->Now()));
+  *next.mutable_create_time() = NowTimestamp(*clock_);
   if (absl::Status status = Check(next); !status.ok()) return status;
   *previous.mutable_valid()->mutable_end() = ToDate(*effective - 1);
   previous.clear_etag();

@@ -21,13 +21,11 @@
 #include "lienthong/registry/v1/indicator.pb.h"
 #include "services/registry/dates.h"
 #include "services/registry/record_store.h"
+#include "services/registry/request_helpers.h"
 #include "services/registry/unit_store.h"
 
 namespace lienthong::registry {
 namespace {
-
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 
 bool IsId(absl::string_view id) {
   return !id.empty() && id.size() <= 63 &&
@@ -66,20 +64,6 @@ absl::StatusOr<std::pair<std::string, std::string>> ChildId(
   return std::make_pair(std::string(parts[1]), std::string(parts[3]));
 }
 
-google::protobuf::Timestamp Now(const Clock& clock) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(clock.Now()));
-}
-
-absl::StatusOr<int> PageSize(int page_size) {
-  if (page_size < 0) {
-    return InvalidArgumentWithViolations(
-        "page_size must not be negative", "INVALID_PAGE_SIZE",
-        {{"page_size", absl::StrCat(page_size, " is negative")}});
-  }
-  return page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
-}
-
 template <typename Message>
 absl::StatusOr<Message> Parse(const Record& record) {
   Message message;
@@ -115,18 +99,6 @@ absl::StatusOr<std::vector<Message>> LoadAll(RecordStore& records,
   return out;
 }
 
-absl::StatusOr<int64_t> ExpectedRevision(const std::string& etag,
-                                         absl::string_view field) {
-  if (etag.empty()) return 0;
-  int64_t revision = 0;
-  if (!absl::SimpleAtoi(etag, &revision) || revision <= 0) {
-    return InvalidArgumentWithViolations(
-        "etag is not one this service issued", "INVALID_ETAG",
-        {{std::string(field), "not issued by this service"}});
-  }
-  return revision;
-}
-
 // Writes `message` as one record; returns it with its new etag.
 template <typename Message>
 absl::StatusOr<Message> Store(RecordStore& records, const std::string& kind,
@@ -145,18 +117,6 @@ absl::StatusOr<Message> Store(RecordStore& records, const std::string& kind,
       });
   if (!written.ok()) return written.status();
   return Parse<Message>(written->front().record);
-}
-
-template <typename Response>
-absl::StatusOr<bool> Replayed(RecordStore& records,
-                              const std::string& request_id,
-                              Response* response) {
-  if (request_id.empty()) return false;
-  absl::StatusOr<absl::optional<std::string>> stored =
-      records.FindResponse(request_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  return response->ParseFromString(**stored);
 }
 
 // The next free child id of a plan: "1", "2", ... (by count, so ids stay
@@ -434,7 +394,7 @@ absl::StatusOr<v1::Plan> PlanRegistry::CreatePlan(
     plan.set_status(v1::PLAN_STATUS_DRAFT);
   }
   if (absl::Status status = CheckPlan(plan); !status.ok()) return status;
-  *plan.mutable_update_time() = Now(*clock_);
+  *plan.mutable_update_time() = NowTimestamp(*clock_);
   return Store(*records_, "plan", request.plan_id(),
                plan.scope_unit().substr(6), plan, /*create=*/true, 0,
                request.request_id());
@@ -475,7 +435,7 @@ absl::StatusOr<v1::Plan> PlanRegistry::UpdatePlan(
   google::protobuf::util::FieldMaskUtil::MergeMessageTo(
       request.plan(), request.update_mask(), merge, &*plan);
   if (absl::Status status = CheckPlan(*plan); !status.ok()) return status;
-  *plan->mutable_update_time() = Now(*clock_);
+  *plan->mutable_update_time() = NowTimestamp(*clock_);
   return Store(*records_, "plan", *id, plan->scope_unit().substr(6), *plan,
                false, *expected != 0 ? *expected : current,
                request.request_id());
@@ -815,7 +775,7 @@ absl::StatusOr<v1::ProgressUpdate> PlanRegistry::SubmitTaskProgress(
                           ? v1::TASK_STATUS_DONE
                           : v1::TASK_STATUS_IN_PROGRESS);
   }
-  google::protobuf::Timestamp now = Now(*clock_);
+  google::protobuf::Timestamp now = NowTimestamp(*clock_);
   update.mutable_submitted()->set_actor(actor);
   *update.mutable_submitted()->mutable_time() = now;
   update.mutable_submitted()->set_request_id(request.request_id());

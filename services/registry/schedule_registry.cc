@@ -19,14 +19,13 @@
 #include "libs/status/status_details.h"
 #include "services/registry/dates.h"
 #include "services/registry/record_store.h"
+#include "services/registry/request_helpers.h"
 
 namespace lienthong::registry {
 namespace {
 
 constexpr char kKind[] = "schedule";
 constexpr char kPrefix[] = "schedules/";
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 
 bool IsScheduleId(absl::string_view id) {
   return !id.empty() && id.size() <= 63 &&
@@ -78,18 +77,6 @@ std::string Respond(const std::vector<RecordPut>& puts) {
   absl::StatusOr<v1::ReportingSchedule> schedule =
       FromRecord(puts.front().record);
   return schedule.ok() ? schedule->SerializeAsString() : std::string();
-}
-
-template <typename Response>
-absl::StatusOr<bool> Replayed(RecordStore& records,
-                              const std::string& request_id,
-                              Response* response) {
-  if (request_id.empty()) return false;
-  absl::StatusOr<absl::optional<std::string>> stored =
-      records.FindResponse(request_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  return response->ParseFromString(**stored);
 }
 
 }  // namespace
@@ -188,9 +175,7 @@ absl::StatusOr<v1::ListSchedulesResponse> ScheduleRegistry::ListSchedules(
     return InvalidArgumentWithViolations("invalid list request",
                                          "INVALID_LIST_REQUEST", violations);
   }
-  int page_size = request.page_size() == 0
-                      ? kDefaultPageSize
-                      : std::min(request.page_size(), kMaxPageSize);
+  int page_size = *PageSize(request.page_size());  // checked above
   std::string owner =
       request.reporting_level() == common::v1::UNIT_LEVEL_UNSPECIFIED
           ? ""
@@ -230,9 +215,7 @@ absl::StatusOr<v1::ReportingSchedule> ScheduleRegistry::CreateSchedule(
   if (absl::Status status = Check(schedule); !status.ok()) return status;
   schedule.set_name(absl::StrCat(kPrefix, request.schedule_id()));
   schedule.clear_etag();
-  *schedule.mutable_update_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(clock_->Now()));
+  *schedule.mutable_update_time() = NowTimestamp(*clock_);
   absl::StatusOr<std::vector<RecordPut>> written = records_->Write(
       {{{kKind, request.schedule_id(), absl::StrCat(schedule.reporting_level()),
          schedule.SerializeAsString(), 0},
@@ -286,9 +269,7 @@ absl::StatusOr<v1::ReportingSchedule> ScheduleRegistry::UpdateSchedule(
       request.schedule(), request.update_mask(), merge, &*schedule);
   if (absl::Status status = Check(*schedule); !status.ok()) return status;
   schedule->clear_etag();
-  *schedule->mutable_update_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(clock_->Now()));
+  *schedule->mutable_update_time() = NowTimestamp(*clock_);
   absl::StatusOr<std::vector<RecordPut>> written =
       records_->Write({{{kKind, *id, absl::StrCat(schedule->reporting_level()),
                          schedule->SerializeAsString(), 0},

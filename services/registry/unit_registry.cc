@@ -17,6 +17,7 @@
 #include "libs/clock/clock.h"
 #include "libs/status/status_details.h"
 #include "services/registry/dates.h"
+#include "services/registry/request_helpers.h"
 #include "services/registry/unit_store.h"
 
 namespace lienthong::registry {
@@ -26,8 +27,6 @@ using common::v1::UnitLevel;
 using v1::AdminUnit;
 using v1::UnitKind;
 
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 constexpr size_t kMaxNameLength = 200;
 
 // Collects field violations; one INVALID_ARGUMENT at the end.
@@ -126,15 +125,6 @@ absl::StatusOr<absl::CivilDay> AsOf(const common::v1::Date& date,
   return ToCivilDay(date, field);
 }
 
-absl::StatusOr<int> PageSize(int page_size) {
-  if (page_size < 0) {
-    return InvalidArgumentWithViolations(
-        "page_size must not be negative", "INVALID_PAGE_SIZE",
-        {{"page_size", absl::StrCat(page_size, " is negative")}});
-  }
-  return page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
-}
-
 bool ExistsOn(const AdminUnit& unit, absl::CivilDay day) {
   return InRange(unit.valid(), day);
 }
@@ -193,20 +183,6 @@ void CheckDescription(const AdminUnit& unit, absl::string_view prefix,
   if (unit.ascii_name().size() > kMaxNameLength) {
     violations.Add(absl::StrCat(prefix, "ascii_name"), "must be <= 200 bytes");
   }
-}
-
-template <typename Response>
-absl::StatusOr<bool> Replayed(UnitStore& store, const std::string& request_id,
-                              Response* response) {
-  if (request_id.empty()) return false;
-  absl::StatusOr<absl::optional<std::string>> stored =
-      store.FindResponse(request_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  if (!response->ParseFromString(**stored)) {
-    return absl::DataLossError("stored response does not parse");
-  }
-  return true;
 }
 
 absl::Status NotInForce(absl::string_view field, absl::string_view code,
