@@ -56,6 +56,16 @@ ancestors=$("$buf" curl "${curl_args[@]}" \
   || fail "ListAncestors failed"
 grep -q '"code": "01"' <<<"$ancestors" || fail "ListAncestors returned: $ancestors"
 
+# And the seed plans: seed 003's plan with its Appendix 1 tasks.
+plan=$("$buf" curl "${curl_args[@]}" -d '{"name": "plans/nghia-hanh-cds-2025"}' \
+  "$url/lienthong.registry.v1.PlanService/GetPlan") || fail "GetPlan failed"
+grep -q '"scopeUnit": "units/' <<<"$plan" || fail "GetPlan returned: $plan"
+tasks=$("$buf" curl "${curl_args[@]}" \
+  -d '{"parent": "plans/nghia-hanh-cds-2025", "pageSize": 1000}' \
+  "$url/lienthong.registry.v1.PlanService/ListTasks") || fail "ListTasks failed"
+[ "$(grep -c '"name": "plans/nghia-hanh-cds-2025/tasks/' <<<"$tasks")" -ge 20 ] \
+  || fail "ListTasks returned: $tasks"
+
 # A write through reflection alone, in the contract's JSON mapping.
 "$buf" curl "${curl_args[@]}" -d '{"unit": {"code": "99999",
   "displayName": "Xã Thử Nghiệm", "level": "UNIT_LEVEL_COMMUNE",
