@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
 #include "libs/status/status_details.h"
@@ -20,8 +21,11 @@
 #include "services/registry/agency_service.h"
 #include "services/registry/indicator_registry.h"
 #include "services/registry/indicator_service.h"
+#include "services/registry/notifying_stores.h"
 #include "services/registry/plan_registry.h"
 #include "services/registry/plan_service.h"
+#include "services/registry/registry_revision.h"
+#include "services/registry/registry_watch_service.h"
 #include "services/registry/schedule_registry.h"
 #include "services/registry/schedule_service.h"
 #include "services/registry/seed_loader.h"
@@ -124,13 +128,18 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   }
   daemon->authorizer_ = server_options.authorizer;
 
-  // Each service keeps its own database under the data directory.
+  // Each service keeps its own database under the data directory. Registry
+  // writes go through decorators that tell watchers (caches) what changed.
+  daemon->registry_revision_ = std::make_unique<registry::RegistryRevision>(
+      absl::FormatTime(absl::RFC3339_full, clock->Now(), absl::UTCTimeZone()));
   absl::StatusOr<std::unique_ptr<registry::SqliteUnitStore>> unit_store =
       registry::SqliteUnitStore::Open(
           (std::filesystem::path(options.data_dir) / "registry.db").string(),
           clock);
   if (!unit_store.ok()) return unit_store.status();
-  daemon->unit_store_ = *std::move(unit_store);
+  daemon->sqlite_unit_store_ = *std::move(unit_store);
+  daemon->unit_store_ = std::make_unique<registry::NotifyingUnitStore>(
+      daemon->sqlite_unit_store_.get(), daemon->registry_revision_.get());
   daemon->unit_registry_ = std::make_unique<registry::UnitRegistry>(
       daemon->unit_store_.get(), clock);
   daemon->unit_importer_ = std::make_unique<registry::UnitImporter>(
@@ -150,7 +159,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
           (std::filesystem::path(options.data_dir) / "registry-records.db")
               .string());
   if (!record_store.ok()) return record_store.status();
-  daemon->record_store_ = *std::move(record_store);
+  daemon->sqlite_record_store_ = *std::move(record_store);
+  daemon->record_store_ = std::make_unique<registry::NotifyingRecordStore>(
+      daemon->sqlite_record_store_.get(), daemon->registry_revision_.get());
   daemon->agency_registry_ = std::make_unique<registry::AgencyRegistry>(
       daemon->record_store_.get(), daemon->unit_store_.get(), clock);
   daemon->agency_service_ = std::make_unique<registry::AgencyServiceImpl>(
@@ -167,6 +178,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       daemon->record_store_.get(), daemon->unit_store_.get(), clock);
   daemon->plan_service_ = std::make_unique<registry::PlanServiceImpl>(
       daemon->plan_registry_.get(), daemon->authorizer_.get());
+
+  daemon->watch_service_ = std::make_unique<registry::RegistryWatchServiceImpl>(
+      daemon->registry_revision_.get(), daemon->authorizer_.get());
 
   if (!options.load_seeds_dir.empty()) {
     absl::StatusOr<std::vector<registry::internal::SeedBundle>> bundles =
@@ -196,6 +210,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       {"lienthong.registry.v1.ReportingScheduleService",
        daemon->schedule_service_.get()},
       {"lienthong.registry.v1.PlanService", daemon->plan_service_.get()},
+      {"lienthong.registry.v1.RegistryWatchService",
+       daemon->watch_service_.get()},
   };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);

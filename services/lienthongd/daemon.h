@@ -24,6 +24,10 @@ class AdminUnitServiceImpl;
 class AgencyRegistry;
 class AgencyServiceImpl;
 class IndicatorRegistry;
+class NotifyingRecordStore;
+class NotifyingUnitStore;
+class RegistryRevision;
+class RegistryWatchServiceImpl;
 class IndicatorServiceImpl;
 class PlanRegistry;
 class PlanServiceImpl;
@@ -74,11 +78,14 @@ class Daemon {
   int data_dir_lock_fd_ = -1;
   std::unique_ptr<Clock> system_clock_;
   std::shared_ptr<const Authorizer> authorizer_;
-  std::unique_ptr<registry::SqliteUnitStore> unit_store_;
+  std::unique_ptr<registry::RegistryRevision> registry_revision_;
+  std::unique_ptr<registry::SqliteUnitStore> sqlite_unit_store_;
+  std::unique_ptr<registry::NotifyingUnitStore> unit_store_;
   std::unique_ptr<registry::UnitRegistry> unit_registry_;
   std::unique_ptr<registry::UnitImporter> unit_importer_;
   std::unique_ptr<registry::AdminUnitServiceImpl> admin_unit_service_;
-  std::unique_ptr<registry::SqliteRecordStore> record_store_;
+  std::unique_ptr<registry::SqliteRecordStore> sqlite_record_store_;
+  std::unique_ptr<registry::NotifyingRecordStore> record_store_;
   std::unique_ptr<registry::AgencyRegistry> agency_registry_;
   std::unique_ptr<registry::AgencyServiceImpl> agency_service_;
   std::unique_ptr<registry::IndicatorRegistry> indicator_registry_;
@@ -87,6 +94,7 @@ class Daemon {
   std::unique_ptr<registry::ScheduleServiceImpl> schedule_service_;
   std::unique_ptr<registry::PlanRegistry> plan_registry_;
   std::unique_ptr<registry::PlanServiceImpl> plan_service_;
+  std::unique_ptr<registry::RegistryWatchServiceImpl> watch_service_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;

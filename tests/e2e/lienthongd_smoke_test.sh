@@ -32,7 +32,8 @@ for method in grpc.health.v1.Health/Check grpc.health.v1.Health/Watch \
   lienthong.registry.v1.AgencyService/CreateAgency \
   lienthong.registry.v1.IndicatorService/UpdateIndicator \
   lienthong.registry.v1.ReportingScheduleService/ResolvePeriod \
-  lienthong.registry.v1.PlanService/SubmitTaskProgress; do
+  lienthong.registry.v1.PlanService/SubmitTaskProgress \
+  lienthong.registry.v1.RegistryWatchService/WatchRegistry; do
   grep -qx "$method" <<<"$methods" || fail "reflection does not list $method: $methods"
 done
 
