@@ -192,6 +192,15 @@ absl::StatusOr<SqliteStatement*> SqliteDatabase::Prepare(
                                             new SqliteStatement(db_, raw)))
              .first;
   }
+  // A statement left part-way through its rows keeps its read transaction (and
+  // so an old snapshot) open; finishing them here means every statement starts
+  // from the latest commit.
+  for (auto& [other_sql, other] : statements_) {
+    if (other.get() != it->second.get() &&
+        sqlite3_stmt_busy(other->statement_)) {
+      sqlite3_reset(other->statement_);
+    }
+  }
   SqliteStatement* statement = it->second.get();
   sqlite3_reset(statement->statement_);
   sqlite3_clear_bindings(statement->statement_);

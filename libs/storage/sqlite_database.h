@@ -87,6 +87,8 @@ class SqliteDatabase {
 
   // A cached prepared statement for `sql`, reset and unbound. Valid until the
   // database closes; not reentrant (one use of the same SQL at a time).
+  // Preparing ends every other statement's pending rows: read what you need
+  // from a statement before preparing the next.
   absl::StatusOr<SqliteStatement*> Prepare(absl::string_view sql);
 
   // Transactions. BEGIN IMMEDIATE takes the write lock up front, so a

@@ -138,6 +138,20 @@ TEST_F(SqliteDatabaseTest, ReadOnlyConnectionSeesCommitsAndCannotWrite) {
               StatusCodeIs(absl::StatusCode::kFailedPrecondition));
 }
 
+TEST_F(SqliteDatabaseTest, ReadersSeeCommitsMadeAfterAPartlyReadStatement) {
+  ASSERT_THAT(Insert("00001", "Phúc Xá"), IsOk());
+  ASSERT_THAT(Insert("00004", "Trúc Bạch"), IsOk());
+  LT_ASSERT_OK_AND_ASSIGN(
+      auto reader, SqliteDatabase::Open({db_->path(), /*read_only=*/true}));
+  // Read one row of two and stop: the statement would keep its snapshot.
+  SqliteStatement* first = *reader->Prepare("SELECT code FROM units");
+  ASSERT_THAT(first->Step(), IsOk());
+  ASSERT_THAT(Insert("00097", "Hồng Hà"), IsOk());
+  SqliteStatement* count = *reader->Prepare("SELECT COUNT(*) FROM units");
+  ASSERT_THAT(count->Step(), IsOk());
+  EXPECT_EQ(count->ColumnInt64(0), 3);
+}
+
 TEST(SqliteDatabaseOpenTest, MissingDirectoryIsFailedPrecondition) {
   EXPECT_THAT(SqliteDatabase::Open({"/nonexistent/dir/db.sqlite"}).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition,
