@@ -1,0 +1,31 @@
+#ifndef SERVICES_INGESTION_REGISTRY_LOOKUP_H_
+#define SERVICES_INGESTION_REGISTRY_LOOKUP_H_
+
+// What intake needs to know from the registry, by resource name. In lienthongd
+// it is the registry's watch-driven cache over a gRPC channel; tests give a
+// fake.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lienthong/registry/v1/admin_unit.pb.h"
+#include "lienthong/registry/v1/indicator.pb.h"
+#include "lienthong/registry/v1/reporting_schedule.pb.h"
+
+namespace lienthong::ingestion {
+
+class RegistryLookup {
+ public:
+  virtual ~RegistryLookup() = default;
+  // NOT_FOUND when the registry has no such resource.
+  virtual absl::StatusOr<registry::v1::AdminUnit> GetUnit(
+      const std::string& name) = 0;
+  virtual absl::StatusOr<registry::v1::Indicator> GetIndicator(
+      const std::string& name) = 0;
+  virtual absl::StatusOr<registry::v1::ReportingSchedule> GetSchedule(
+      const std::string& name) = 0;
+};
+
+}  // namespace lienthong::ingestion
+
+#endif  // SERVICES_INGESTION_REGISTRY_LOOKUP_H_

@@ -1,0 +1,294 @@
+#include "services/ingestion/sqlite_value_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/storage/group_commit_writer.h"
+#include "libs/storage/migrations.h"
+#include "libs/storage/sqlite_database.h"
+
+namespace lienthong::ingestion {
+namespace {
+
+const std::vector<Migration>& Migrations() {
+  static const auto* migrations =
+      new std::vector<Migration>{{1, "values, changes, request log", R"sql(
+CREATE TABLE data_values (
+  unit TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  period TEXT NOT NULL,
+  schedule TEXT NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (unit, indicator, period)
+);
+CREATE INDEX data_values_by_slice ON data_values (unit, period, schedule);
+CREATE TABLE changes (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  unit TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  period TEXT NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX changes_by_value ON changes (unit, indicator, period, sequence);
+CREATE TABLE value_requests (
+  request_id TEXT PRIMARY KEY,
+  response BLOB NOT NULL
+);
+)sql"}};
+  return *migrations;
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> ReadBodies(SqliteStatement& statement,
+                                                int column = 0) {
+  std::vector<Message> out;
+  while (true) {
+    absl::StatusOr<bool> row = statement.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    if (!out.emplace_back().ParseFromString(statement.ColumnText(column))) {
+      return absl::DataLossError("stored record does not parse");
+    }
+  }
+}
+
+v1::ValueRevision RevisionOf(const v1::Change& change) {
+  v1::ValueRevision revision;
+  revision.set_data_value(change.value().name());
+  revision.set_revision(change.value().revision());
+  if (change.has_previous_value()) {
+    *revision.mutable_old_value() = change.previous_value();
+  }
+  if (change.kind() == v1::CHANGE_KIND_UPSERT) {
+    *revision.mutable_new_value() = change.value().value();
+  }
+  revision.set_comment(change.value().comment());
+  *revision.mutable_written() = change.value().written();
+  revision.set_sequence(change.sequence());
+  return revision;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteValueStore>> SqliteValueStore::Open(
+    const std::string& path) {
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db =
+      SqliteDatabase::Open({path});
+  if (!db.ok()) return db.status();
+  if (absl::Status status = ApplyMigrations(**db, "ingestion", Migrations());
+      !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> reader =
+      SqliteDatabase::Open({path, /*read_only=*/true});
+  if (!reader.ok()) return reader.status();
+  return std::unique_ptr<SqliteValueStore>(new SqliteValueStore(
+      std::make_unique<GroupCommitWriter>(*std::move(db)), *std::move(reader)));
+}
+
+SqliteValueStore::SqliteValueStore(std::unique_ptr<GroupCommitWriter> writer,
+                                   std::unique_ptr<SqliteDatabase> reader)
+    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+
+SqliteValueStore::~SqliteValueStore() = default;
+
+absl::StatusOr<std::vector<v1::DataValue>> SqliteValueStore::ListSlice(
+    const std::string& unit, const std::string& period,
+    const std::string& schedule) {
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(
+      "SELECT body FROM data_values WHERE unit = ? AND period = ? AND "
+      "schedule = ? ORDER BY indicator");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, unit).Bind(2, period).Bind(3, schedule);
+  return ReadBodies<v1::DataValue>(**select);
+}
+
+absl::StatusOr<absl::optional<v1::DataValue>> SqliteValueStore::Get(
+    const ValueKey& key) {
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(
+      "SELECT body FROM data_values WHERE unit = ? AND indicator = ? AND "
+      "period = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, key.unit).Bind(2, key.indicator).Bind(3, key.period);
+  absl::StatusOr<std::vector<v1::DataValue>> found =
+      ReadBodies<v1::DataValue>(**select);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return absl::optional<v1::DataValue>();
+  return absl::optional<v1::DataValue>(std::move(found->front()));
+}
+
+absl::StatusOr<std::vector<v1::DataValue>> SqliteValueStore::List(
+    const ValueQuery& query) {
+  std::string sql =
+      "SELECT body FROM data_values WHERE "
+      "(unit || '/' || indicator || '/' || period) > ?1";
+  if (!query.unit.empty()) sql += " AND unit = ?2";
+  if (!query.indicator.empty()) sql += " AND indicator = ?3";
+  if (!query.period.empty()) sql += " AND period = ?4";
+  if (!query.schedule.empty()) sql += " AND schedule = ?5";
+  sql += " ORDER BY unit, indicator, period LIMIT ?6";
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(sql);
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, query.after);
+  if (!query.unit.empty()) (*select)->Bind(2, query.unit);
+  if (!query.indicator.empty()) (*select)->Bind(3, query.indicator);
+  if (!query.period.empty()) (*select)->Bind(4, query.period);
+  if (!query.schedule.empty()) (*select)->Bind(5, query.schedule);
+  (*select)->Bind(6, int64_t{query.limit});
+  return ReadBodies<v1::DataValue>(**select);
+}
+
+absl::StatusOr<std::vector<v1::ValueRevision>> SqliteValueStore::Revisions(
+    const ValueKey& key, int limit) {
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(
+      "SELECT body FROM changes WHERE unit = ? AND indicator = ? AND "
+      "period = ? ORDER BY sequence DESC LIMIT ?");
+  if (!select.ok()) return select.status();
+  (*select)
+      ->Bind(1, key.unit)
+      .Bind(2, key.indicator)
+      .Bind(3, key.period)
+      .Bind(4, int64_t{limit});
+  absl::StatusOr<std::vector<v1::Change>> changes =
+      ReadBodies<v1::Change>(**select);
+  if (!changes.ok()) return changes.status();
+  std::vector<v1::ValueRevision> revisions;
+  for (const v1::Change& change : *changes) {
+    revisions.push_back(RevisionOf(change));
+  }
+  return revisions;
+}
+
+absl::StatusOr<absl::optional<std::string>> SqliteValueStore::FindResponse(
+    const std::string& request_id) {
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(
+      "SELECT response FROM value_requests WHERE request_id = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, request_id);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::optional<std::string>();
+  return absl::optional<std::string>((*select)->ColumnText(0));
+}
+
+absl::StatusOr<int64_t> SqliteValueStore::Apply(
+    std::vector<ValueWrite> writes, const common::v1::AuditInfo& written,
+    const std::function<std::string(int64_t)>& respond) {
+  int64_t last_sequence = 0;
+  absl::Status status = writer_->Write([&](SqliteDatabase& db) -> absl::Status {
+    last_sequence = 0;
+    for (ValueWrite& write : writes) {
+      const ValueKey& key = write.key;
+      absl::StatusOr<SqliteStatement*> select = db.Prepare(
+          "SELECT body FROM data_values WHERE unit = ? AND indicator = ? AND "
+          "period = ?");
+      if (!select.ok()) return select.status();
+      (*select)->Bind(1, key.unit).Bind(2, key.indicator).Bind(3, key.period);
+      absl::StatusOr<std::vector<v1::DataValue>> current =
+          ReadBodies<v1::DataValue>(**select);
+      if (!current.ok()) return current.status();
+      v1::Change change;
+      change.set_kind(write.remove ? v1::CHANGE_KIND_DELETE
+                                   : v1::CHANGE_KIND_UPSERT);
+      *change.mutable_commit_time() = written.time();
+      int64_t revision = 1;
+      if (!current->empty()) {
+        *change.mutable_previous_value() = current->front().value();
+        revision = current->front().revision() + 1;
+      }
+      if (write.remove) {
+        if (current->empty()) continue;  // nothing to delete
+        *change.mutable_value() = current->front();
+        absl::StatusOr<SqliteStatement*> remove = db.Prepare(
+            "DELETE FROM data_values WHERE unit = ? AND indicator = ? AND "
+            "period = ?");
+        if (!remove.ok()) return remove.status();
+        absl::Status s = (*remove)
+                             ->Bind(1, key.unit)
+                             .Bind(2, key.indicator)
+                             .Bind(3, key.period)
+                             .Run();
+        if (!s.ok()) return s;
+      } else {
+        write.value.set_revision(revision);
+        *write.value.mutable_written() = written;
+        *change.mutable_value() = write.value;
+        absl::StatusOr<SqliteStatement*> upsert = db.Prepare(
+            "INSERT INTO data_values (unit, indicator, period, schedule, body) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (unit, indicator, period) DO "
+            "UPDATE SET schedule = excluded.schedule, body = excluded.body");
+        if (!upsert.ok()) return upsert.status();
+        absl::Status s = (*upsert)
+                             ->Bind(1, key.unit)
+                             .Bind(2, key.indicator)
+                             .Bind(3, key.period)
+                             .Bind(4, write.value.schedule())
+                             .BindBlob(5, write.value.SerializeAsString())
+                             .Run();
+        if (!s.ok()) return s;
+      }
+      change.mutable_value()->set_revision(revision);
+      absl::StatusOr<SqliteStatement*> append = db.Prepare(
+          "INSERT INTO changes (unit, indicator, period, body) "
+          "VALUES (?, ?, ?, '')");
+      if (!append.ok()) return append.status();
+      absl::Status s = (*append)
+                           ->Bind(1, key.unit)
+                           .Bind(2, key.indicator)
+                           .Bind(3, key.period)
+                           .Run();
+      if (!s.ok()) return s;
+      absl::StatusOr<SqliteStatement*> last =
+          db.Prepare("SELECT last_insert_rowid()");
+      if (!last.ok()) return last.status();
+      if (auto row = (*last)->Step(); !row.ok()) return row.status();
+      last_sequence = (*last)->ColumnInt64(0);
+      change.set_sequence(last_sequence);
+      absl::StatusOr<SqliteStatement*> body =
+          db.Prepare("UPDATE changes SET body = ? WHERE sequence = ?");
+      if (!body.ok()) return body.status();
+      s = (*body)
+              ->BindBlob(1, change.SerializeAsString())
+              .Bind(2, last_sequence)
+              .Run();
+      if (!s.ok()) return s;
+    }
+    if (written.request_id().empty()) return absl::OkStatus();
+    absl::StatusOr<SqliteStatement*> log = db.Prepare(
+        "INSERT INTO value_requests (request_id, response) VALUES (?, ?)");
+    if (!log.ok()) return log.status();
+    return (*log)
+        ->Bind(1, written.request_id())
+        .BindBlob(2, respond ? respond(last_sequence) : std::string())
+        .Run();
+  });
+  if (!status.ok()) return status;
+  return last_sequence;
+}
+
+absl::StatusOr<std::vector<v1::Change>> SqliteValueStore::ChangesAfter(
+    int64_t after, int limit) {
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(
+      "SELECT body FROM changes WHERE sequence > ? ORDER BY sequence LIMIT ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, after).Bind(2, int64_t{limit});
+  return ReadBodies<v1::Change>(**select);
+}
+
+absl::StatusOr<int64_t> SqliteValueStore::HeadSequence() {
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select =
+      reader_->Prepare("SELECT COALESCE(MAX(sequence), 0) FROM changes");
+  if (!select.ok()) return select.status();
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  return (*select)->ColumnInt64(0);
+}
+
+}  // namespace lienthong::ingestion

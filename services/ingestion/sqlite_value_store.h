@@ -1,0 +1,57 @@
+#ifndef SERVICES_INGESTION_SQLITE_VALUE_STORE_H_
+#define SERVICES_INGESTION_SQLITE_VALUE_STORE_H_
+
+// ValueStore on embedded SQLite: batches go through the group-commit writer
+// (many batches per fsync), reads use a separate read-only connection.
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "services/ingestion/value_store.h"
+
+namespace lienthong {
+class GroupCommitWriter;
+class SqliteDatabase;
+}  // namespace lienthong
+
+namespace lienthong::ingestion {
+
+class SqliteValueStore final : public ValueStore {
+ public:
+  // Opens (creating and migrating) the database at `path`.
+  static absl::StatusOr<std::unique_ptr<SqliteValueStore>> Open(
+      const std::string& path);
+  ~SqliteValueStore() override;
+
+  absl::StatusOr<std::vector<v1::DataValue>> ListSlice(
+      const std::string& unit, const std::string& period,
+      const std::string& schedule) override;
+  absl::StatusOr<absl::optional<v1::DataValue>> Get(
+      const ValueKey& key) override;
+  absl::StatusOr<std::vector<v1::DataValue>> List(
+      const ValueQuery& query) override;
+  absl::StatusOr<std::vector<v1::ValueRevision>> Revisions(const ValueKey& key,
+                                                           int limit) override;
+  absl::StatusOr<absl::optional<std::string>> FindResponse(
+      const std::string& request_id) override;
+  absl::StatusOr<int64_t> Apply(
+      std::vector<ValueWrite> writes, const common::v1::AuditInfo& written,
+      const std::function<std::string(int64_t)>& respond) override;
+  absl::StatusOr<std::vector<v1::Change>> ChangesAfter(int64_t after,
+                                                       int limit) override;
+  absl::StatusOr<int64_t> HeadSequence() override;
+
+ private:
+  SqliteValueStore(std::unique_ptr<GroupCommitWriter> writer,
+                   std::unique_ptr<SqliteDatabase> reader);
+
+  std::unique_ptr<GroupCommitWriter> writer_;
+  absl::Mutex reader_mutex_;
+  std::unique_ptr<SqliteDatabase> reader_ ABSL_GUARDED_BY(reader_mutex_);
+};
+
+}  // namespace lienthong::ingestion
+
+#endif  // SERVICES_INGESTION_SQLITE_VALUE_STORE_H_

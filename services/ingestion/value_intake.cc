@@ -1,0 +1,513 @@
+#include "services/ingestion/value_intake.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "libs/clock/clock.h"
+#include "libs/period/period.h"
+#include "libs/period/reporting_calendar.h"
+#include "libs/status/status_details.h"
+#include "services/ingestion/registry_lookup.h"
+#include "services/ingestion/value_store.h"
+
+namespace lienthong::ingestion {
+namespace {
+
+using registry::v1::AdminUnit;
+using registry::v1::Indicator;
+using registry::v1::ReportingSchedule;
+
+constexpr int kMaxRows = 50000;
+constexpr int kMaxViolations = 100;
+constexpr size_t kMaxComment = 1000;
+
+absl::CivilDay Today(const Clock& clock) {
+  return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(7 * 60 * 60));
+}
+
+absl::CivilDay Day(const common::v1::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+bool InRange(const common::v1::DateRange& range, absl::CivilDay day) {
+  bool has_start = range.has_start() && range.start().year() != 0;
+  bool has_end = range.has_end() && range.end().year() != 0;
+  return (!has_start || Day(range.start()) <= day) &&
+         (!has_end || day <= Day(range.end()));
+}
+
+absl::optional<PeriodType> TypeOf(common::v1::PeriodType type) {
+  switch (type) {
+    case common::v1::PERIOD_TYPE_MONTH:
+      return PeriodType::kMonth;
+    case common::v1::PERIOD_TYPE_QUARTER:
+      return PeriodType::kQuarter;
+    case common::v1::PERIOD_TYPE_HALF_YEAR:
+      return PeriodType::kHalfYear;
+    case common::v1::PERIOD_TYPE_YEAR:
+      return PeriodType::kYear;
+    case common::v1::PERIOD_TYPE_CUMULATIVE:
+      return PeriodType::kCumulative;
+    default:
+      return absl::nullopt;
+  }
+}
+
+common::v1::Date ToDate(absl::CivilDay day) {
+  common::v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+// The value as a number comparable with the indicator's range.
+absl::optional<double> Magnitude(const common::v1::Value& value) {
+  switch (value.kind_case()) {
+    case common::v1::Value::kCount:
+      return static_cast<double>(value.count());
+    case common::v1::Value::kAmount:
+      return value.amount();
+    case common::v1::Value::kPercent:
+      return value.percent();
+    case common::v1::Value::kRatio:
+      return 100 * value.ratio().numerator() / value.ratio().denominator();
+    default:
+      return absl::nullopt;
+  }
+}
+
+// Why `value` does not fit `indicator`, or "" when it does.
+std::pair<std::string, std::string> ValueProblem(const common::v1::Value& value,
+                                                 const Indicator& indicator) {
+  bool fits = false;
+  switch (indicator.value_type()) {
+    case registry::v1::VALUE_TYPE_COUNT:
+      fits = value.has_count() && value.count() >= 0;
+      break;
+    case registry::v1::VALUE_TYPE_AMOUNT:
+      fits = value.has_amount();
+      break;
+    case registry::v1::VALUE_TYPE_PERCENT:
+      fits = value.has_percent();
+      break;
+    case registry::v1::VALUE_TYPE_RATIO:
+      fits = value.has_ratio() && value.ratio().numerator() >= 0 &&
+             value.ratio().denominator() > 0;
+      break;
+    case registry::v1::VALUE_TYPE_BOOLEAN:
+      fits = value.has_flag();
+      break;
+    default:
+      break;
+  }
+  if (!fits) {
+    return {
+        "VALUE_TYPE_MISMATCH",
+        absl::StrCat(indicator.code(), " takes a ",
+                     registry::v1::ValueType_Name(indicator.value_type()),
+                     value.has_ratio() ? " (denominator must be > 0)" : "")};
+  }
+  absl::optional<double> magnitude = Magnitude(value);
+  if (magnitude.has_value() &&
+      ((indicator.has_min_value() && *magnitude < indicator.min_value()) ||
+       (indicator.has_max_value() && *magnitude > indicator.max_value()))) {
+    return {"VALUE_OUT_OF_RANGE",
+            absl::StrCat(
+                *magnitude, " is outside ",
+                indicator.has_min_value() ? absl::StrCat(indicator.min_value())
+                                          : "-inf",
+                "..",
+                indicator.has_max_value() ? absl::StrCat(indicator.max_value())
+                                          : "inf")};
+  }
+  return {"", ""};
+}
+
+std::string KeyText(const ValueKey& key) {
+  return absl::StrCat(key.unit, "/", key.indicator, "/", key.period);
+}
+
+// A validated row, ready to write.
+struct CheckedRow {
+  ValueKey key;
+  v1::DataValue value;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
+    const v1::SubmitValuesRequest& request, const std::string& actor) {
+  const v1::BatchOptions& options = request.options();
+  if (!options.request_id().empty()) {
+    absl::StatusOr<absl::optional<std::string>> stored =
+        store_->FindResponse(options.request_id());
+    if (!stored.ok()) return stored.status();
+    v1::ImportSummary replay;
+    if (stored->has_value() && replay.ParseFromString(**stored)) {
+      replay.set_replayed(true);
+      return replay;
+    }
+  }
+  if (!absl::StartsWith(options.schedule(), "schedules/")) {
+    return InvalidArgumentWithViolations(
+        "options.schedule must be schedules/{id}", "INVALID_BATCH",
+        {{"options.schedule",
+          "must name the schedule the values report under"}});
+  }
+  if (request.rows_size() > kMaxRows) {
+    return InvalidArgumentWithViolations(
+        "too many rows in one call", "BATCH_TOO_LARGE",
+        {{"rows", absl::StrCat("at most ", kMaxRows,
+                               " rows; use StreamValues for more")}});
+  }
+  absl::StatusOr<ReportingSchedule> schedule =
+      registry_->GetSchedule(options.schedule());
+  if (absl::IsNotFound(schedule.status())) {
+    return InvalidArgumentWithViolations(
+        "unknown schedule", "UNKNOWN_SCHEDULE",
+        {{"options.schedule",
+          absl::StrCat("no schedule ", options.schedule())}});
+  }
+  if (!schedule.ok()) return schedule.status();
+  std::set<std::string> in_schedule(schedule->indicators().begin(),
+                                    schedule->indicators().end());
+  ScheduleTiming timing;
+  timing.window_rule =
+      schedule->window_rule() == registry::v1::WINDOW_RULE_CALENDAR
+          ? WindowRule::kCalendar
+          : WindowRule::kDecree09Cutoff;
+  timing.submit_days_after_window =
+      schedule->deadline().submit_days_after_window();
+  timing.forward_days_after_window =
+      schedule->deadline().forward_days_after_window();
+  timing.lock_days_after_deadline = schedule->lock_days_after_deadline();
+  absl::CivilDay today = Today(*clock_);
+  bool deleting = options.mode() == v1::IMPORT_MODE_DELETE;
+
+  v1::ImportSummary summary;
+  summary.set_received(request.rows_size());
+  std::vector<CheckedRow> rows;
+  std::set<std::string> seen;
+  std::map<std::string, AdminUnit> units;
+  std::map<std::string, Indicator> indicators;
+  for (int i = 0; i < request.rows_size(); ++i) {
+    const v1::ValueRow& row = request.rows(i);
+    auto problem = [&](std::string field, std::string reason,
+                       std::string description) {
+      common::v1::RowProblem* out = summary.add_problems();
+      out->set_row(i);
+      out->set_field(std::move(field));
+      out->set_reason(std::move(reason));
+      out->set_description(std::move(description));
+    };
+    int before = summary.problems_size();
+    // Unit.
+    auto unit_it = units.find(row.unit());
+    if (unit_it == units.end()) {
+      absl::StatusOr<AdminUnit> unit = registry_->GetUnit(row.unit());
+      if (unit.ok()) {
+        unit_it = units.emplace(row.unit(), *std::move(unit)).first;
+      } else if (absl::IsNotFound(unit.status()) ||
+                 absl::IsInvalidArgument(unit.status())) {
+        problem("unit", "UNKNOWN_UNIT", absl::StrCat("no unit ", row.unit()));
+      } else {
+        return unit.status();
+      }
+    }
+    // Indicator.
+    auto indicator_it = indicators.find(row.indicator());
+    if (indicator_it == indicators.end()) {
+      absl::StatusOr<Indicator> indicator =
+          registry_->GetIndicator(row.indicator());
+      if (indicator.ok()) {
+        indicator_it =
+            indicators.emplace(row.indicator(), *std::move(indicator)).first;
+      } else if (absl::IsNotFound(indicator.status()) ||
+                 absl::IsInvalidArgument(indicator.status())) {
+        problem("indicator", "UNKNOWN_INDICATOR",
+                absl::StrCat("no indicator ", row.indicator()));
+      } else {
+        return indicator.status();
+      }
+    }
+    if (indicator_it != indicators.end() &&
+        in_schedule.count(row.indicator()) == 0) {
+      problem("indicator", "NOT_IN_SCHEDULE",
+              absl::StrCat(row.indicator(), " is not reported under ",
+                           options.schedule()));
+    }
+    // Period, and whether input for it is still open.
+    absl::StatusOr<Period> period = Period::Parse(row.period());
+    absl::optional<PeriodDates> dates;
+    if (!period.ok()) {
+      problem("period", "INVALID_PERIOD",
+              std::string(period.status().message()));
+    } else if (TypeOf(schedule->period_type()) != period->type()) {
+      problem(
+          "period", "PERIOD_TYPE_MISMATCH",
+          absl::StrCat(row.period(), " is not a ",
+                       common::v1::PeriodType_Name(schedule->period_type())));
+    } else {
+      dates = ResolvePeriodDates(*period, timing);
+      absl::CivilDay open_until = dates->open_until;
+      for (const auto& exception : schedule->lock_exceptions()) {
+        if (exception.unit() == row.unit() &&
+            exception.period() == row.period()) {
+          open_until = std::max(open_until, Day(exception.open_until()));
+        }
+      }
+      if (today > open_until) {
+        problem("period", "PERIOD_LOCKED",
+                absl::StrCat(row.period(), " closed for input after ",
+                             absl::FormatCivilTime(open_until)));
+      }
+    }
+    if (unit_it != units.end()) {
+      const AdminUnit& unit = unit_it->second;
+      if (unit.level() != schedule->reporting_level()) {
+        problem("unit", "WRONG_LEVEL",
+                absl::StrCat(row.unit(), " is not of the level ",
+                             options.schedule(), " is reported at"));
+      } else if (period.ok() &&
+                 !InRange(unit.valid(), period->CalendarSpan().last) &&
+                 !InRange(unit.valid(), period->CalendarSpan().first)) {
+        problem(
+            "unit", "UNIT_NOT_IN_FORCE",
+            absl::StrCat(row.unit(), " did not exist during ", row.period()));
+      }
+    }
+    // Value.
+    if (!deleting && indicator_it != indicators.end()) {
+      auto [reason, description] =
+          ValueProblem(row.value(), indicator_it->second);
+      if (!reason.empty()) problem("value", reason, description);
+    }
+    if (row.comment().size() > kMaxComment) {
+      problem("comment", "COMMENT_TOO_LONG", "at most 1000 bytes");
+    }
+    if (summary.problems_size() > before) continue;
+    ValueKey key{row.unit().substr(sizeof("units/") - 1),
+                 row.indicator().substr(sizeof("indicators/") - 1),
+                 period->ToString()};
+    if (!seen.insert(KeyText(key)).second) {
+      problem("period", "DUPLICATE_ROW",
+              "the batch has another row for this unit, indicator and period");
+      continue;
+    }
+    CheckedRow checked;
+    checked.key = key;
+    v1::DataValue& value = checked.value;
+    value.set_name(absl::StrCat("dataValues/", KeyText(key)));
+    value.set_unit(row.unit());
+    value.set_indicator(row.indicator());
+    common::v1::Period* out = value.mutable_period();
+    out->set_id(period->ToString());
+    out->set_type(schedule->period_type());
+    out->set_year(period->year());
+    out->set_number(period->number());
+    *out->mutable_calendar_span()->mutable_start() =
+        ToDate(period->CalendarSpan().first);
+    *out->mutable_calendar_span()->mutable_end() =
+        ToDate(period->CalendarSpan().last);
+    value.set_schedule(options.schedule());
+    if (!deleting) *value.mutable_value() = row.value();
+    value.set_comment(row.comment());
+    value.set_late(dates.has_value() && today > dates->submit_deadline);
+    rows.push_back(std::move(checked));
+  }
+
+  std::set<int> rejected_rows;
+  for (const auto& problem : summary.problems())
+    rejected_rows.insert(problem.row());
+  summary.set_rejected(static_cast<int32_t>(rejected_rows.size()));
+  if (!rejected_rows.empty() && !options.accept_partial()) {
+    std::vector<FieldViolation> violations;
+    for (const auto& problem : summary.problems()) {
+      if (static_cast<int>(violations.size()) == kMaxViolations) break;
+      violations.push_back(
+          {absl::StrCat("rows[", problem.row(), "].", problem.field()),
+           absl::StrCat(problem.reason(), ": ", problem.description())});
+    }
+    return InvalidArgumentWithViolations(
+        absl::StrCat(rejected_rows.size(), " of ", request.rows_size(),
+                     " rows are invalid; nothing was written"),
+        "INVALID_ROWS", violations);
+  }
+
+  // Decide each row's effect against what is stored.
+  std::vector<ValueWrite> writes;
+  std::set<std::string> kept;
+  for (CheckedRow& row : rows) {
+    absl::StatusOr<absl::optional<v1::DataValue>> current =
+        store_->Get(row.key);
+    if (!current.ok()) return current.status();
+    kept.insert(KeyText(row.key));
+    if (deleting) {
+      if (current->has_value()) {
+        summary.set_deleted(summary.deleted() + 1);
+        writes.push_back({row.key, v1::DataValue(), /*remove=*/true});
+      } else {
+        summary.set_unchanged(summary.unchanged() + 1);
+      }
+      continue;
+    }
+    if (current->has_value() &&
+        google::protobuf::util::MessageDifferencer::Equals((*current)->value(),
+                                                           row.value.value()) &&
+        (*current)->comment() == row.value.comment() &&
+        (*current)->schedule() == row.value.schedule()) {
+      summary.set_unchanged(summary.unchanged() +
+                            1);  // no revision for a no-op
+      continue;
+    }
+    if (current->has_value()) {
+      summary.set_updated(summary.updated() + 1);
+    } else {
+      summary.set_created(summary.created() + 1);
+    }
+    writes.push_back({row.key, std::move(row.value), false});
+  }
+  if (options.mode() == v1::IMPORT_MODE_REPLACE_SLICE) {
+    // Every unit × period slice the batch reports: what it omits goes.
+    std::set<std::pair<std::string, std::string>> slices;
+    for (const CheckedRow& row : rows)
+      slices.insert({row.key.unit, row.key.period});
+    for (const auto& [unit, period] : slices) {
+      absl::StatusOr<std::vector<v1::DataValue>> slice =
+          store_->ListSlice(unit, period, options.schedule());
+      if (!slice.ok()) return slice.status();
+      for (const v1::DataValue& stored : *slice) {
+        ValueKey key{unit, stored.indicator().substr(sizeof("indicators/") - 1),
+                     period};
+        if (kept.count(KeyText(key)) > 0) continue;
+        summary.set_deleted(summary.deleted() + 1);
+        writes.push_back({key, v1::DataValue(), /*remove=*/true});
+      }
+    }
+  }
+  if (options.dry_run()) {
+    summary.set_dry_run(true);
+    return summary;
+  }
+  common::v1::AuditInfo written;
+  written.set_actor(actor);
+  *written.mutable_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(clock_->Now()));
+  written.set_request_id(options.request_id());
+  v1::ImportSummary stored_summary = summary;
+  absl::StatusOr<int64_t> last = store_->Apply(
+      std::move(writes), written, [&stored_summary](int64_t sequence) {
+        stored_summary.set_last_sequence(sequence);
+        return stored_summary.SerializeAsString();
+      });
+  if (!last.ok()) return last.status();
+  summary.set_last_sequence(*last);
+  return summary;
+}
+
+absl::StatusOr<v1::ListValuesResponse> ValueIntake::ListValues(
+    const v1::ListValuesRequest& request) {
+  std::vector<FieldViolation> violations;
+  if (request.page_size() < 0) {
+    violations.push_back({"page_size", "must not be negative"});
+  }
+  if (request.has_as_of()) {
+    violations.push_back({"as_of", "as-of reads are not available yet"});
+  }
+  if (request.include_descendants()) {
+    violations.push_back(
+        {"include_descendants", "descendant reads are not available yet"});
+  }
+  auto strip = [](const std::string& name, absl::string_view prefix) {
+    return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
+  };
+  if (!violations.empty()) {
+    return InvalidArgumentWithViolations("invalid list request",
+                                         "INVALID_LIST_REQUEST", violations);
+  }
+  ValueQuery query;
+  query.unit = strip(request.unit(), "units/");
+  query.indicator = strip(request.indicator(), "indicators/");
+  query.period = request.period();
+  query.schedule = request.schedule();
+  query.after = request.page_token();
+  query.limit =
+      request.page_size() == 0 ? 1000 : std::min(request.page_size(), 10000);
+  absl::StatusOr<std::vector<v1::DataValue>> values = store_->List(query);
+  if (!values.ok()) return values.status();
+  v1::ListValuesResponse response;
+  for (v1::DataValue& value : *values)
+    *response.add_values() = std::move(value);
+  if (response.values_size() == query.limit) {
+    response.set_next_page_token(
+        response.values().rbegin()->name().substr(sizeof("dataValues/") - 1));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListValueRevisionsResponse> ValueIntake::ListValueRevisions(
+    const v1::ListValueRevisionsRequest& request) {
+  std::vector<FieldViolation> violations;
+  if (!absl::StartsWith(request.unit(), "units/")) {
+    violations.push_back({"unit", "must be units/{code}"});
+  }
+  if (!absl::StartsWith(request.indicator(), "indicators/")) {
+    violations.push_back({"indicator", "must be indicators/{code}"});
+  }
+  if (!Period::Parse(request.period()).ok()) {
+    violations.push_back(
+        {"period", "must be a canonical period, e.g. 2025-M06"});
+  }
+  if (request.page_size() < 0) {
+    violations.push_back({"page_size", "must not be negative"});
+  }
+  if (!violations.empty()) {
+    return InvalidArgumentWithViolations("invalid revisions request",
+                                         "INVALID_LIST_REQUEST", violations);
+  }
+  ValueKey key{request.unit().substr(6), request.indicator().substr(11),
+               request.period()};
+  int limit =
+      request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  absl::StatusOr<std::vector<v1::ValueRevision>> revisions =
+      store_->Revisions(key, limit);
+  if (!revisions.ok()) return revisions.status();
+  v1::ListValueRevisionsResponse response;
+  for (v1::ValueRevision& revision : *revisions) {
+    if (!request.actor().empty() &&
+        revision.written().actor() != request.actor()) {
+      continue;
+    }
+    *response.add_revisions() = std::move(revision);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetChangeFeedPositionResponse>
+ValueIntake::GetChangeFeedPosition(const v1::GetChangeFeedPositionRequest&) {
+  absl::StatusOr<int64_t> head = store_->HeadSequence();
+  if (!head.ok()) return head.status();
+  v1::GetChangeFeedPositionResponse response;
+  response.set_head_sequence(*head);
+  if (*head > 0) {
+    absl::StatusOr<std::vector<v1::Change>> last =
+        store_->ChangesAfter(*head - 1, 1);
+    if (!last.ok()) return last.status();
+    if (!last->empty())
+      *response.mutable_head_time() = last->front().commit_time();
+  }
+  return response;
+}
+
+}  // namespace lienthong::ingestion

@@ -1,0 +1,48 @@
+#ifndef SERVICES_INGESTION_VALUE_INTAKE_H_
+#define SERVICES_INGESTION_VALUE_INTAKE_H_
+
+// Intake of indicator values: every row is checked against the registry (unit,
+// indicator, schedule, period, value type and range, input lock) before
+// anything is written; a batch is written whole or not at all, as revisions on
+// the change feed. Modes: upsert, replace-slice (omitted values of a re-sent
+// report are deleted), delete. No gRPC here.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lienthong/ingestion/v1/ingestion_service.pb.h"
+
+namespace lienthong {
+class Clock;
+}  // namespace lienthong
+
+namespace lienthong::ingestion {
+
+class RegistryLookup;
+class ValueStore;
+
+class ValueIntake {
+ public:
+  // The arguments must outlive the intake.
+  ValueIntake(ValueStore* store, RegistryLookup* registry, const Clock* clock)
+      : store_(store), registry_(registry), clock_(clock) {}
+
+  // Validates and applies a batch written by `actor` (the caller's identity).
+  absl::StatusOr<v1::ImportSummary> Submit(
+      const v1::SubmitValuesRequest& request, const std::string& actor);
+  absl::StatusOr<v1::ListValuesResponse> ListValues(
+      const v1::ListValuesRequest& request);
+  absl::StatusOr<v1::ListValueRevisionsResponse> ListValueRevisions(
+      const v1::ListValueRevisionsRequest& request);
+  absl::StatusOr<v1::GetChangeFeedPositionResponse> GetChangeFeedPosition(
+      const v1::GetChangeFeedPositionRequest& request);
+
+ private:
+  ValueStore* store_;
+  RegistryLookup* registry_;
+  const Clock* clock_;
+};
+
+}  // namespace lienthong::ingestion
+
+#endif  // SERVICES_INGESTION_VALUE_INTAKE_H_

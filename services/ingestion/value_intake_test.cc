@@ -1,0 +1,307 @@
+#include "services/ingestion/value_intake.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/clock/clock.h"
+#include "libs/status/status_details.h"
+#include "libs/testing/status_matchers.h"
+#include "services/ingestion/registry_lookup.h"
+#include "services/ingestion/sqlite_value_store.h"
+
+namespace lienthong::ingestion {
+namespace {
+
+using ::lienthong::testing::IsOk;
+using ::lienthong::testing::StatusCodeIs;
+using ::testing::ElementsAre;
+
+// The registry as intake sees it: a commune, two indicators, a monthly
+// schedule.
+class FakeRegistry final : public RegistryLookup {
+ public:
+  FakeRegistry() {
+    registry::v1::AdminUnit commune;
+    commune.set_name("units/00097");
+    commune.set_code("00097");
+    commune.set_level(common::v1::UNIT_LEVEL_COMMUNE);
+    commune.mutable_valid()->mutable_start()->set_year(2025);
+    commune.mutable_valid()->mutable_start()->set_month(7);
+    commune.mutable_valid()->mutable_start()->set_day(1);
+    units["units/00097"] = commune;
+    registry::v1::AdminUnit province = commune;
+    province.set_name("units/01");
+    province.set_level(common::v1::UNIT_LEVEL_PROVINCE);
+    units["units/01"] = province;
+
+    registry::v1::Indicator trainings;
+    trainings.set_code("NLS.SO_LOP");
+    trainings.set_value_type(registry::v1::VALUE_TYPE_COUNT);
+    indicators["indicators/NLS.SO_LOP"] = trainings;
+    registry::v1::Indicator fibre;
+    fibre.set_code("HTS.CAP_QUANG");
+    fibre.set_value_type(registry::v1::VALUE_TYPE_RATIO);
+    fibre.set_min_value(0);
+    fibre.set_max_value(100);
+    indicators["indicators/HTS.CAP_QUANG"] = fibre;
+
+    registry::v1::ReportingSchedule monthly;
+    monthly.set_name("schedules/cds-xa-thang");
+    monthly.add_indicators("indicators/NLS.SO_LOP");
+    monthly.add_indicators("indicators/HTS.CAP_QUANG");
+    monthly.set_reporting_level(common::v1::UNIT_LEVEL_COMMUNE);
+    monthly.set_period_type(common::v1::PERIOD_TYPE_MONTH);
+    monthly.set_window_rule(registry::v1::WINDOW_RULE_DECREE_09_CUTOFF);
+    monthly.mutable_deadline()->set_submit_days_after_window(1);
+    monthly.mutable_deadline()->set_forward_days_after_window(2);
+    monthly.set_lock_days_after_deadline(10);
+    schedules["schedules/cds-xa-thang"] = monthly;
+  }
+
+  template <typename M>
+  static absl::StatusOr<M> Find(const std::map<std::string, M>& map,
+                                const std::string& name) {
+    auto it = map.find(name);
+    if (it == map.end()) return absl::NotFoundError(name);
+    return it->second;
+  }
+  absl::StatusOr<registry::v1::AdminUnit> GetUnit(
+      const std::string& name) override {
+    return Find(units, name);
+  }
+  absl::StatusOr<registry::v1::Indicator> GetIndicator(
+      const std::string& name) override {
+    return Find(indicators, name);
+  }
+  absl::StatusOr<registry::v1::ReportingSchedule> GetSchedule(
+      const std::string& name) override {
+    return Find(schedules, name);
+  }
+
+  std::map<std::string, registry::v1::AdminUnit> units;
+  std::map<std::string, registry::v1::Indicator> indicators;
+  std::map<std::string, registry::v1::ReportingSchedule> schedules;
+};
+
+std::vector<std::string> Fields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& violation : FieldViolations(status)) {
+    fields.push_back(violation.field);
+  }
+  return fields;
+}
+
+class ValueIntakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/values.db";
+    std::filesystem::remove(path);
+    LT_ASSERT_OK_AND_ASSIGN(store_, SqliteValueStore::Open(path));
+    intake_ = std::make_unique<ValueIntake>(store_.get(), &registry_, &clock_);
+  }
+
+  static v1::ValueRow Count(const std::string& period, int64_t count) {
+    v1::ValueRow row;
+    row.set_unit("units/00097");
+    row.set_indicator("indicators/NLS.SO_LOP");
+    row.set_period(period);
+    row.mutable_value()->set_count(count);
+    return row;
+  }
+  static v1::ValueRow Fibre(const std::string& period, double numerator,
+                            double denominator) {
+    v1::ValueRow row;
+    row.set_unit("units/00097");
+    row.set_indicator("indicators/HTS.CAP_QUANG");
+    row.set_period(period);
+    row.mutable_value()->mutable_ratio()->set_numerator(numerator);
+    row.mutable_value()->mutable_ratio()->set_denominator(denominator);
+    return row;
+  }
+
+  absl::StatusOr<v1::ImportSummary> Submit(
+      std::vector<v1::ValueRow> rows,
+      v1::ImportMode mode = v1::IMPORT_MODE_UPSERT,
+      const std::string& request_id = "", bool accept_partial = false,
+      bool dry_run = false) {
+    v1::SubmitValuesRequest request;
+    request.mutable_options()->set_schedule("schedules/cds-xa-thang");
+    request.mutable_options()->set_mode(mode);
+    request.mutable_options()->set_request_id(request_id);
+    request.mutable_options()->set_accept_partial(accept_partial);
+    request.mutable_options()->set_dry_run(dry_run);
+    for (auto& row : rows) *request.add_rows() = std::move(row);
+    return intake_->Submit(request, "DEMO.00097.UBND");
+  }
+
+  std::vector<std::string> Stored() {
+    v1::ListValuesRequest request;
+    absl::StatusOr<v1::ListValuesResponse> listed =
+        intake_->ListValues(request);
+    EXPECT_THAT(listed, IsOk());
+    std::vector<std::string> names;
+    for (const auto& value : listed->values()) names.push_back(value.name());
+    return names;
+  }
+
+  // 2025-12-05: 2025-M11's window (15/10–14/11) is open until 25/11 + ...
+  // locked; 2025-M12 (15/11–14/12) is open.
+  FakeClock clock_{absl::FromUnixSeconds(1764900000)};  // 2025-12-05T02:00Z
+  FakeRegistry registry_;
+  std::unique_ptr<SqliteValueStore> store_;
+  std::unique_ptr<ValueIntake> intake_;
+};
+
+TEST_F(ValueIntakeTest, AcceptsABatchAndSkipsIdenticalResends) {
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary first,
+      Submit({Count("2025-M12", 3), Fibre("2025-M12", 1840, 2300)}));
+  EXPECT_EQ(first.created(), 2);
+  EXPECT_EQ(first.last_sequence(), 2);
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary again,
+      Submit({Count("2025-M12", 3), Fibre("2025-M12", 1840, 2300)}));
+  EXPECT_EQ(again.unchanged(), 2);
+  EXPECT_EQ(again.last_sequence(), 0);  // no revision for identical values
+  EXPECT_EQ(intake_->GetChangeFeedPosition({})->head_sequence(), 2);
+  LT_ASSERT_OK_AND_ASSIGN(v1::ImportSummary changed,
+                          Submit({Count("2025-M12", 4)}));
+  EXPECT_EQ(changed.updated(), 1);
+
+  v1::ListValueRevisionsRequest revisions;
+  revisions.set_unit("units/00097");
+  revisions.set_indicator("indicators/NLS.SO_LOP");
+  revisions.set_period("2025-M12");
+  LT_ASSERT_OK_AND_ASSIGN(auto history, intake_->ListValueRevisions(revisions));
+  ASSERT_EQ(history.revisions_size(), 2);
+  EXPECT_EQ(history.revisions(0).old_value().count(), 3);
+  EXPECT_EQ(history.revisions(0).new_value().count(), 4);
+  EXPECT_EQ(history.revisions(0).written().actor(), "DEMO.00097.UBND");
+  EXPECT_EQ(history.revisions(0).sequence(), 3);
+}
+
+TEST_F(ValueIntakeTest, AnInvalidRowRejectsTheWholeBatch) {
+  v1::ValueRow bad_ratio = Fibre("2025-M12", 10, 0);
+  v1::ValueRow unknown = Count("2025-M12", 1);
+  unknown.set_indicator("indicators/KHONG.CO");
+  v1::ValueRow quarter = Count("2025-Q4", 1);
+  absl::StatusOr<v1::ImportSummary> summary =
+      Submit({Count("2025-M12", 3), bad_ratio, unknown, quarter});
+  EXPECT_THAT(summary, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(summary.status()), "INVALID_ROWS");
+  EXPECT_THAT(
+      Fields(summary.status()),
+      ElementsAre("rows[1].value", "rows[2].indicator", "rows[3].period"));
+  EXPECT_TRUE(Stored().empty());
+
+  // With accept_partial the valid rows go in and the rest is reported.
+  LT_ASSERT_OK_AND_ASSIGN(v1::ImportSummary partial,
+                          Submit({Count("2025-M12", 3), bad_ratio},
+                                 v1::IMPORT_MODE_UPSERT, "", true));
+  EXPECT_EQ(partial.created(), 1);
+  EXPECT_EQ(partial.rejected(), 1);
+  ASSERT_EQ(partial.problems_size(), 1);
+  EXPECT_EQ(partial.problems(0).reason(), "VALUE_TYPE_MISMATCH");
+}
+
+TEST_F(ValueIntakeTest, ValuesOutOfRangeOrOfTheWrongUnitLevelAreRejected) {
+  v1::ValueRow above = Fibre("2025-M12", 2400, 2300);  // 104%
+  v1::ValueRow province = Count("2025-M12", 1);
+  province.set_unit("units/01");
+  v1::ValueRow before = Count("2025-M05", 1);  // locked, and before the unit
+  absl::StatusOr<v1::ImportSummary> summary = Submit({above, province, before});
+  std::vector<std::string> reasons;
+  for (const auto& violation : FieldViolations(summary.status())) {
+    reasons.push_back(
+        violation.field + " " +
+        violation.description.substr(0, violation.description.find(':')));
+  }
+  EXPECT_THAT(reasons, ElementsAre("rows[0].value VALUE_OUT_OF_RANGE",
+                                   "rows[1].unit WRONG_LEVEL",
+                                   "rows[2].period PERIOD_LOCKED",
+                                   "rows[2].unit UNIT_NOT_IN_FORCE"));
+}
+
+TEST_F(ValueIntakeTest, LockedPeriodsOpenOnlyForExceptions) {
+  absl::StatusOr<v1::ImportSummary> late = Submit({Count("2025-M10", 2)});
+  EXPECT_THAT(Fields(late.status()), ElementsAre("rows[0].period"));
+  registry::v1::LockException* exception =
+      registry_.schedules["schedules/cds-xa-thang"].add_lock_exceptions();
+  exception->set_unit("units/00097");
+  exception->set_period("2025-M10");
+  exception->mutable_open_until()->set_year(2025);
+  exception->mutable_open_until()->set_month(12);
+  exception->mutable_open_until()->set_day(31);
+  LT_ASSERT_OK_AND_ASSIGN(v1::ImportSummary allowed,
+                          Submit({Count("2025-M10", 2)}));
+  EXPECT_EQ(allowed.created(), 1);
+  v1::ListValuesRequest list;
+  list.set_period("2025-M10");
+  EXPECT_TRUE(intake_->ListValues(list)->values(0).late());
+}
+
+TEST_F(ValueIntakeTest, ReplaceSliceRemovesWhatTheResentReportOmits) {
+  ASSERT_THAT(Submit({Count("2025-M12", 3), Fibre("2025-M12", 1840, 2300)}),
+              IsOk());
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary replaced,
+      Submit({Count("2025-M12", 5)}, v1::IMPORT_MODE_REPLACE_SLICE));
+  EXPECT_EQ(replaced.updated(), 1);
+  EXPECT_EQ(replaced.deleted(), 1);
+  EXPECT_THAT(Stored(), ElementsAre("dataValues/00097/NLS.SO_LOP/2025-M12"));
+  // The removal is on the change feed like any change.
+  LT_ASSERT_OK_AND_ASSIGN(std::vector<v1::Change> feed,
+                          store_->ChangesAfter(0, 10));
+  ASSERT_EQ(feed.size(), 4u);
+  EXPECT_EQ(feed.back().kind(), v1::CHANGE_KIND_DELETE);
+  EXPECT_EQ(feed.back().previous_value().ratio().numerator(), 1840);
+}
+
+TEST_F(ValueIntakeTest, DeleteModeAndDryRun) {
+  ASSERT_THAT(Submit({Count("2025-M12", 3)}), IsOk());
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary dry,
+      Submit({Count("2025-M12", 0)}, v1::IMPORT_MODE_DELETE, "", false, true));
+  EXPECT_TRUE(dry.dry_run());
+  EXPECT_EQ(dry.deleted(), 1);
+  EXPECT_EQ(Stored().size(), 1u);
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary deleted,
+      Submit({Count("2025-M12", 0)}, v1::IMPORT_MODE_DELETE));
+  EXPECT_EQ(deleted.deleted(), 1);
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(ValueIntakeTest, ARepeatedRequestIdReplaysAndWritesOnce) {
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary first,
+      Submit({Count("2025-M12", 3)}, v1::IMPORT_MODE_UPSERT, "batch-1"));
+  EXPECT_FALSE(first.replayed());
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary second,
+      Submit({Count("2025-M12", 9)}, v1::IMPORT_MODE_UPSERT, "batch-1"));
+  EXPECT_TRUE(second.replayed());
+  EXPECT_EQ(second.created(), 1);
+  EXPECT_EQ(second.last_sequence(), first.last_sequence());
+  v1::ListValuesRequest list;
+  EXPECT_EQ(intake_->ListValues(list)->values(0).value().count(), 3);
+}
+
+TEST_F(ValueIntakeTest, BatchLevelErrors) {
+  v1::SubmitValuesRequest request;
+  absl::StatusOr<v1::ImportSummary> summary = intake_->Submit(request, "");
+  EXPECT_THAT(Fields(summary.status()), ElementsAre("options.schedule"));
+  request.mutable_options()->set_schedule("schedules/khong-co");
+  summary = intake_->Submit(request, "");
+  EXPECT_EQ(ErrorReason(summary.status()), "UNKNOWN_SCHEDULE");
+  v1::ListValuesRequest list;
+  list.set_page_size(-1);
+  EXPECT_THAT(intake_->ListValues(list),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace lienthong::ingestion

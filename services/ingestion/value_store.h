@@ -1,0 +1,80 @@
+#ifndef SERVICES_INGESTION_VALUE_STORE_H_
+#define SERVICES_INGESTION_VALUE_STORE_H_
+
+// Storage of indicator values: the current value of each unit × indicator ×
+// period, every change as a revision, and the revisions in commit order as the
+// change feed (a revision's sequence is its feed position). Implementations:
+// SqliteValueStore.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/optional.h"
+#include "lienthong/ingestion/v1/data_value.pb.h"
+
+namespace lienthong::ingestion {
+
+// One value's identity.
+struct ValueKey {
+  std::string unit;       // unit code, e.g. "00097"
+  std::string indicator;  // indicator code
+  std::string period;     // canonical period, e.g. "2025-M06"
+};
+
+// One change of a batch: the new state, or a removal.
+struct ValueWrite {
+  ValueKey key;
+  v1::DataValue value;  // for upserts: the whole new value (revision assigned)
+  bool remove = false;
+};
+
+// Which values to list.
+struct ValueQuery {
+  std::string unit;       // unit code; empty for any
+  std::string indicator;  // indicator code; empty for any
+  std::string period;     // canonical period; empty for any
+  std::string schedule;   // schedule id; empty for any
+  std::string after;      // resume after this "unit/indicator/period"
+  int limit = 1000;
+};
+
+class ValueStore {
+ public:
+  virtual ~ValueStore() = default;
+
+  // The current values of one unit × period × schedule slice.
+  virtual absl::StatusOr<std::vector<v1::DataValue>> ListSlice(
+      const std::string& unit, const std::string& period,
+      const std::string& schedule) = 0;
+  // The current value of `key`, if any.
+  virtual absl::StatusOr<absl::optional<v1::DataValue>> Get(
+      const ValueKey& key) = 0;
+  // Current values matching `query`, by unit, indicator, period.
+  virtual absl::StatusOr<std::vector<v1::DataValue>> List(
+      const ValueQuery& query) = 0;
+  // Revisions of `key`, newest first.
+  virtual absl::StatusOr<std::vector<v1::ValueRevision>> Revisions(
+      const ValueKey& key, int limit) = 0;
+  // The stored response of an earlier batch with `request_id`, if any.
+  virtual absl::StatusOr<absl::optional<std::string>> FindResponse(
+      const std::string& request_id) = 0;
+  // Applies `writes` atomically and durably, each as a revision written by
+  // `written` (actor, time, request_id); returns the last sequence (0 if none).
+  // With a request_id, `respond(last_sequence)` is stored for replays in the
+  // same transaction.
+  virtual absl::StatusOr<int64_t> Apply(
+      std::vector<ValueWrite> writes, const common::v1::AuditInfo& written,
+      const std::function<std::string(int64_t)>& respond) = 0;
+  // Changes with a sequence after `after`, in order, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::Change>> ChangesAfter(int64_t after,
+                                                               int limit) = 0;
+  // The sequence of the latest change (0 for none).
+  virtual absl::StatusOr<int64_t> HeadSequence() = 0;
+};
+
+}  // namespace lienthong::ingestion
+
+#endif  // SERVICES_INGESTION_VALUE_STORE_H_
