@@ -26,7 +26,6 @@ using registry::v1::AdminUnit;
 using registry::v1::Indicator;
 using registry::v1::ReportingSchedule;
 
-constexpr int kMaxRows = 50000;
 constexpr int kMaxViolations = 100;
 constexpr size_t kMaxComment = 1000;
 
@@ -146,7 +145,8 @@ struct CheckedRow {
 }  // namespace
 
 absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
-    const v1::SubmitValuesRequest& request, const std::string& actor) {
+    const v1::SubmitValuesRequest& request, const std::string& actor,
+    int max_rows) {
   const v1::BatchOptions& options = request.options();
   if (!options.request_id().empty()) {
     absl::StatusOr<absl::optional<std::string>> stored =
@@ -164,10 +164,10 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
         {{"options.schedule",
           "must name the schedule the values report under"}});
   }
-  if (request.rows_size() > kMaxRows) {
+  if (request.rows_size() > max_rows) {
     return InvalidArgumentWithViolations(
         "too many rows in one call", "BATCH_TOO_LARGE",
-        {{"rows", absl::StrCat("at most ", kMaxRows,
+        {{"rows", absl::StrCat("at most ", max_rows,
                                " rows; use StreamValues for more")}});
   }
   absl::StatusOr<ReportingSchedule> schedule =

@@ -27,9 +27,11 @@ class ValueIntake {
   ValueIntake(ValueStore* store, RegistryLookup* registry, const Clock* clock)
       : store_(store), registry_(registry), clock_(clock) {}
 
-  // Validates and applies a batch written by `actor` (the caller's identity).
+  // Validates and applies a batch written by `actor` (the caller's identity),
+  // of at most `max_rows` rows (unary calls: 50,000; streams may allow more).
   absl::StatusOr<v1::ImportSummary> Submit(
-      const v1::SubmitValuesRequest& request, const std::string& actor);
+      const v1::SubmitValuesRequest& request, const std::string& actor,
+      int max_rows = 50000);
   absl::StatusOr<v1::ListValuesResponse> ListValues(
       const v1::ListValuesRequest& request);
   absl::StatusOr<v1::ListValueRevisionsResponse> ListValueRevisions(

@@ -15,6 +15,7 @@ RegistryCache::RegistryCache(std::shared_ptr<grpc::Channel> channel,
     : rpc_timeout_(rpc_timeout),
       indicators_(v1::IndicatorService::NewStub(channel)),
       units_(v1::AdminUnitService::NewStub(channel)),
+      schedules_(v1::ReportingScheduleService::NewStub(channel)),
       watch_(v1::RegistryWatchService::NewStub(channel)),
       thread_([this] { Watch(); }) {}
 
@@ -92,6 +93,17 @@ absl::StatusOr<v1::AdminUnit> RegistryCache::GetUnit(const std::string& name) {
         v1::GetUnitRequest request;
         request.set_name(name);
         return units_->GetUnit(context, request, unit);
+      });
+}
+
+absl::StatusOr<v1::ReportingSchedule> RegistryCache::GetSchedule(
+    const std::string& name) {
+  return Get<v1::ReportingSchedule>(
+      "schedules", name,
+      [&](grpc::ClientContext* context, v1::ReportingSchedule* schedule) {
+        v1::GetScheduleRequest request;
+        request.set_name(name);
+        return schedules_->GetSchedule(context, request, schedule);
       });
 }
 

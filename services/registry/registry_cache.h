@@ -19,6 +19,7 @@
 #include "lienthong/registry/v1/admin_unit_service.grpc.pb.h"
 #include "lienthong/registry/v1/indicator.grpc.pb.h"
 #include "lienthong/registry/v1/registry_watch.grpc.pb.h"
+#include "lienthong/registry/v1/reporting_schedule.grpc.pb.h"
 
 namespace lienthong::registry {
 
@@ -35,6 +36,8 @@ class RegistryCache {
   absl::StatusOr<v1::Indicator> GetIndicator(const std::string& name);
   // The unit `name` ("units/{code}").
   absl::StatusOr<v1::AdminUnit> GetUnit(const std::string& name);
+  // The schedule `name` ("schedules/{id}").
+  absl::StatusOr<v1::ReportingSchedule> GetSchedule(const std::string& name);
 
   // Waits until the cache has applied the registry's `revision`; false on
   // timeout.
@@ -56,6 +59,7 @@ class RegistryCache {
   const absl::Duration rpc_timeout_;
   std::unique_ptr<v1::IndicatorService::Stub> indicators_;
   std::unique_ptr<v1::AdminUnitService::Stub> units_;
+  std::unique_ptr<v1::ReportingScheduleService::Stub> schedules_;
   std::unique_ptr<v1::RegistryWatchService::Stub> watch_;
 
   mutable absl::Mutex mutex_;

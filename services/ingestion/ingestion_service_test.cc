@@ -1,0 +1,120 @@
+#include "services/ingestion/ingestion_service.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/clock/clock.h"
+#include "libs/server/authorizer.h"
+#include "libs/status/grpc_status.h"
+#include "libs/status/status_details.h"
+#include "libs/testing/in_process_server.h"
+#include "services/ingestion/change_notifier.h"
+#include "services/ingestion/fake_registry_lookup.h"
+#include "services/ingestion/sqlite_value_store.h"
+#include "services/ingestion/value_intake.h"
+
+namespace lienthong::ingestion {
+namespace {
+
+v1::ValueRow Count(const std::string& period, int64_t count) {
+  v1::ValueRow row;
+  row.set_unit("units/00097");
+  row.set_indicator("indicators/NLS.SO_LOP");
+  row.set_period(period);
+  row.mutable_value()->set_count(count);
+  return row;
+}
+
+class IngestionServiceTest : public ::testing::Test {
+ protected:
+  IngestionServiceTest() {
+    std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/svc.db";
+    std::filesystem::remove(path);
+    store_ = *SqliteValueStore::Open(path);
+    intake_ = std::make_unique<ValueIntake>(store_.get(), &registry_, &clock_);
+    service_ = std::make_unique<IngestionServiceImpl>(
+        intake_.get(), store_.get(), &notifier_, &authorizer_,
+        absl::Milliseconds(20));
+    server_ =
+        std::make_unique<testing::InProcessServer>(std::vector<HostedService>{
+            {"lienthong.ingestion.v1.IngestionService", service_.get()}});
+    stub_ = v1::IngestionService::NewStub(server_->channel());
+  }
+
+  grpc::Status Submit(std::vector<v1::ValueRow> rows, v1::ImportSummary* out) {
+    grpc::ClientContext context;
+    v1::SubmitValuesRequest request;
+    request.mutable_options()->set_schedule("schedules/cds-xa-thang");
+    for (auto& row : rows) *request.add_rows() = std::move(row);
+    return stub_->SubmitValues(&context, request, out);
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1764900000)};  // 2025-12-05
+  FakeRegistry registry_;
+  ChangeNotifier notifier_;
+  AllowAllAuthorizer authorizer_;
+  std::unique_ptr<SqliteValueStore> store_;
+  std::unique_ptr<ValueIntake> intake_;
+  std::unique_ptr<IngestionServiceImpl> service_;
+  std::unique_ptr<testing::InProcessServer> server_;
+  std::unique_ptr<v1::IngestionService::Stub> stub_;
+};
+
+TEST_F(IngestionServiceTest, RejectedRowsArriveAsFieldViolations) {
+  v1::ImportSummary summary;
+  v1::ValueRow negative = Count("2025-M12", -1);
+  absl::Status status = FromGrpcStatus(Submit({negative}, &summary));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolations(status).size(), 1u);
+  EXPECT_EQ(FieldViolations(status)[0].field, "rows[0].value");
+}
+
+TEST_F(IngestionServiceTest, AStreamIsOneBatch) {
+  grpc::ClientContext context;
+  v1::ImportSummary summary;
+  auto stream = stub_->StreamValues(&context, &summary);
+  v1::StreamValuesRequest header;
+  header.mutable_options()->set_schedule("schedules/cds-xa-thang");
+  ASSERT_TRUE(stream->Write(header));
+  for (const char* period : {"2025-M11", "2025-M12"}) {
+    v1::StreamValuesRequest chunk;
+    *chunk.mutable_rows()->add_rows() = Count(period, 2);
+    ASSERT_TRUE(stream->Write(chunk));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  grpc::Status status = stream->Finish();
+  // 2025-M11 is locked on 5 December: the stream is refused whole.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ListValuesRequest list;
+  grpc::ClientContext list_context;
+  v1::ListValuesResponse values;
+  ASSERT_TRUE(stub_->ListValues(&list_context, list, &values).ok());
+  EXPECT_EQ(values.values_size(), 0);
+}
+
+TEST_F(IngestionServiceTest, WatchersReceiveChangesInOrderAsTheyCommit) {
+  v1::ImportSummary summary;
+  ASSERT_TRUE(Submit({Count("2025-M12", 1)}, &summary).ok());
+
+  grpc::ClientContext context;
+  v1::WatchChangesRequest request;
+  auto watch = stub_->WatchChanges(&context, request);
+  v1::WatchChangesResponse response;
+  ASSERT_TRUE(watch->Read(&response));  // the backlog
+  ASSERT_EQ(response.changes_size(), 1);
+  EXPECT_EQ(response.changes(0).sequence(), 1);
+
+  ASSERT_TRUE(Submit({Count("2025-M12", 2)}, &summary).ok());
+  ASSERT_TRUE(watch->Read(&response));  // live
+  ASSERT_EQ(response.changes_size(), 1);
+  EXPECT_EQ(response.changes(0).sequence(), 2);
+  EXPECT_EQ(response.changes(0).previous_value().count(), 1);
+  EXPECT_EQ(response.head_sequence(), 2);
+  context.TryCancel();
+  watch->Finish().IgnoreError();
+}
+
+}  // namespace
+}  // namespace lienthong::ingestion
