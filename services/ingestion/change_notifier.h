@@ -19,12 +19,21 @@ class ChangeNotifier {
     absl::MutexLock lock(&mutex_);
     if (sequence > head_) head_ = sequence;
   }
+  // Ends every wait now and from now on (the server is going away).
+  void Close() {
+    absl::MutexLock lock(&mutex_);
+    closed_ = true;
+  }
+  bool closed() {
+    absl::MutexLock lock(&mutex_);
+    return closed_;
+  }
   // Waits until the feed passes `after` or `deadline` comes; returns the head
   // known to the notifier.
   int64_t WaitPast(int64_t after, absl::Time deadline) {
     absl::MutexLock lock(&mutex_);
     auto passed = [this, after]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-      return head_ > after;
+      return head_ > after || closed_;
     };
     mutex_.AwaitWithDeadline(absl::Condition(&passed), deadline);
     return head_;
@@ -33,6 +42,7 @@ class ChangeNotifier {
  private:
   absl::Mutex mutex_;
   int64_t head_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace lienthong::ingestion

@@ -108,7 +108,7 @@ grpc::Status IngestionServiceImpl::WatchChanges(
   int limit =
       request->max_batch() == 0 ? 500 : std::min(request->max_batch(), 10000);
   int64_t after = request->after_sequence();
-  while (!context->IsCancelled()) {
+  while (!context->IsCancelled() && !notifier_->closed()) {
     absl::StatusOr<std::vector<v1::Change>> changes =
         store_->ChangesAfter(after, limit);
     if (!changes.ok()) return ToGrpcStatus(changes.status());

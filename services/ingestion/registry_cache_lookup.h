@@ -2,7 +2,10 @@
 #define SERVICES_INGESTION_REGISTRY_CACHE_LOOKUP_H_
 
 // RegistryLookup over the registry's watch-driven cache (gRPC to the registry).
+// The cache is attached once the registry it talks to is serving; until then
+// lookups are UNAVAILABLE.
 
+#include <atomic>
 #include <string>
 
 #include "services/ingestion/registry_lookup.h"
@@ -12,25 +15,34 @@ namespace lienthong::ingestion {
 
 class RegistryCacheLookup final : public RegistryLookup {
  public:
-  // `cache` must outlive this.
-  explicit RegistryCacheLookup(registry::RegistryCache* cache)
-      : cache_(cache) {}
+  // Uses `cache` from now on; it must outlive this.
+  void Attach(registry::RegistryCache* cache) { cache_.store(cache); }
 
   absl::StatusOr<registry::v1::AdminUnit> GetUnit(
       const std::string& name) override {
-    return cache_->GetUnit(name);
+    registry::RegistryCache* cache = cache_.load();
+    if (cache == nullptr) return NotConnected();
+    return cache->GetUnit(name);
   }
   absl::StatusOr<registry::v1::Indicator> GetIndicator(
       const std::string& name) override {
-    return cache_->GetIndicator(name);
+    registry::RegistryCache* cache = cache_.load();
+    if (cache == nullptr) return NotConnected();
+    return cache->GetIndicator(name);
   }
   absl::StatusOr<registry::v1::ReportingSchedule> GetSchedule(
       const std::string& name) override {
-    return cache_->GetSchedule(name);
+    registry::RegistryCache* cache = cache_.load();
+    if (cache == nullptr) return NotConnected();
+    return cache->GetSchedule(name);
   }
 
  private:
-  registry::RegistryCache* cache_;
+  static absl::Status NotConnected() {
+    return absl::UnavailableError("the registry is not connected yet; retry");
+  }
+
+  std::atomic<registry::RegistryCache*> cache_{nullptr};
 };
 
 }  // namespace lienthong::ingestion

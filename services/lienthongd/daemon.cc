@@ -13,9 +13,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
 #include "libs/status/status_details.h"
+#include "services/ingestion/change_notifier.h"
+#include "services/ingestion/ingestion_service.h"
+#include "services/ingestion/registry_cache_lookup.h"
+#include "services/ingestion/sqlite_value_store.h"
+#include "services/ingestion/value_intake.h"
 #include "services/registry/admin_unit_service.h"
 #include "services/registry/agency_registry.h"
 #include "services/registry/agency_service.h"
@@ -24,6 +31,7 @@
 #include "services/registry/notifying_stores.h"
 #include "services/registry/plan_registry.h"
 #include "services/registry/plan_service.h"
+#include "services/registry/registry_cache.h"
 #include "services/registry/registry_revision.h"
 #include "services/registry/registry_watch_service.h"
 #include "services/registry/schedule_registry.h"
@@ -201,6 +209,21 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     }
   }
 
+  // Ingestion, which reaches the registry only through gRPC.
+  absl::StatusOr<std::unique_ptr<ingestion::SqliteValueStore>> value_store =
+      ingestion::SqliteValueStore::Open(
+          (std::filesystem::path(options.data_dir) / "ingestion.db").string());
+  if (!value_store.ok()) return value_store.status();
+  daemon->value_store_ = *std::move(value_store);
+  daemon->change_notifier_ = std::make_unique<ingestion::ChangeNotifier>();
+  daemon->registry_lookup_ = std::make_unique<ingestion::RegistryCacheLookup>();
+  daemon->value_intake_ = std::make_unique<ingestion::ValueIntake>(
+      daemon->value_store_.get(), daemon->registry_lookup_.get(), clock);
+  daemon->ingestion_service_ =
+      std::make_unique<ingestion::IngestionServiceImpl>(
+          daemon->value_intake_.get(), daemon->value_store_.get(),
+          daemon->change_notifier_.get(), daemon->authorizer_.get());
+
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
        daemon->admin_unit_service_.get()},
@@ -212,6 +235,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       {"lienthong.registry.v1.PlanService", daemon->plan_service_.get()},
       {"lienthong.registry.v1.RegistryWatchService",
        daemon->watch_service_.get()},
+      {"lienthong.ingestion.v1.IngestionService",
+       daemon->ingestion_service_.get()},
   };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);
@@ -221,6 +246,15 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       GrpcServer::Start(server_options, services);
   if (!server.ok()) return server.status();
   daemon->server_ = *std::move(server);
+  // Loopback TCP rather than an in-process channel: gRPC 1.51 crashes on calls
+  // started on an in-process channel after its server shut down, and the cache
+  // reconnects on its own.
+  daemon->registry_cache_ =
+      std::make_unique<registry::RegistryCache>(grpc::CreateCustomChannel(
+          absl::StrCat("127.0.0.1:", daemon->server_->port()),
+          grpc::InsecureChannelCredentials(),
+          ClientChannelArguments(server_options)));
+  daemon->registry_lookup_->Attach(daemon->registry_cache_.get());
   if (options.server.logger != nullptr) {
     options.server.logger->Info("lienthongd.ready",
                                 {{"address", daemon->server_->target()},
@@ -235,6 +269,11 @@ Daemon::~Daemon() {
 }
 
 void Daemon::Shutdown(absl::Duration grace) {
+  server_->EnterNotServing();
+  // Watch streams end now (clients reconnect elsewhere); unary calls in flight
+  // get the grace period.
+  registry_revision_->Close();
+  change_notifier_->Close();
   server_->Shutdown(absl::Now() + grace);
 }
 

@@ -19,8 +19,17 @@ namespace lienthong {
 class Clock;
 class Logger;
 
+namespace ingestion {
+class ChangeNotifier;
+class IngestionServiceImpl;
+class RegistryCacheLookup;
+class SqliteValueStore;
+class ValueIntake;
+}  // namespace ingestion
+
 namespace registry {
 class AdminUnitServiceImpl;
+class RegistryCache;
 class AgencyRegistry;
 class AgencyServiceImpl;
 class IndicatorRegistry;
@@ -95,6 +104,14 @@ class Daemon {
   std::unique_ptr<registry::PlanRegistry> plan_registry_;
   std::unique_ptr<registry::PlanServiceImpl> plan_service_;
   std::unique_ptr<registry::RegistryWatchServiceImpl> watch_service_;
+  std::unique_ptr<ingestion::SqliteValueStore> value_store_;
+  std::unique_ptr<ingestion::ChangeNotifier> change_notifier_;
+  std::unique_ptr<ingestion::RegistryCacheLookup> registry_lookup_;
+  std::unique_ptr<ingestion::ValueIntake> value_intake_;
+  std::unique_ptr<ingestion::IngestionServiceImpl> ingestion_service_;
+  // Ingestion's view of the registry, over gRPC; outlives the server, whose
+  // shutdown ends the calls that use it.
+  std::unique_ptr<registry::RegistryCache> registry_cache_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;

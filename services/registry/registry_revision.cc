@@ -13,6 +13,16 @@ const std::set<std::string>& RegistryRevision::AllCollections() {
   return *all;
 }
 
+void RegistryRevision::Close() {
+  absl::MutexLock lock(&mutex_);
+  closed_ = true;
+}
+
+bool RegistryRevision::closed() {
+  absl::MutexLock lock(&mutex_);
+  return closed_;
+}
+
 void RegistryRevision::Bump(const std::string& collection) {
   absl::MutexLock lock(&mutex_);
   ++revision_;
@@ -32,7 +42,7 @@ RevisionChanges RegistryRevision::WaitForChanges(const std::string& epoch,
     return changes;
   }
   auto moved = [this, after]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-    return revision_ > after;
+    return revision_ > after || closed_;
   };
   mutex_.AwaitWithDeadline(absl::Condition(&moved), deadline);
   changes.revision = revision_;

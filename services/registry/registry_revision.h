@@ -40,6 +40,11 @@ class RegistryRevision {
   RevisionChanges WaitForChanges(const std::string& epoch, int64_t after,
                                  absl::Time deadline);
 
+  // Ends every wait now and from now on (the server is going away), so watch
+  // streams finish instead of holding shutdown for its whole grace period.
+  void Close();
+  bool closed();
+
   // The names of every collection.
   static const std::set<std::string>& AllCollections();
 
@@ -47,6 +52,7 @@ class RegistryRevision {
   const std::string epoch_;
   absl::Mutex mutex_;
   int64_t revision_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mutex_) = false;
   // The latest changes, oldest first; enough to tell a watcher that fell
   // behind.
   std::deque<std::pair<int64_t, std::string>> recent_ ABSL_GUARDED_BY(mutex_);

@@ -19,7 +19,7 @@ grpc::Status RegistryWatchServiceImpl::WatchRegistry(
   std::string epoch = request->epoch();
   int64_t after = request->after_revision();
   bool first = true;
-  while (!context->IsCancelled()) {
+  while (!context->IsCancelled() && !revision_->closed()) {
     // The first answer comes at once; later ones when something changes.
     RevisionChanges changes = revision_->WaitForChanges(
         epoch, after, first ? absl::Now() : absl::Now() + poll_);

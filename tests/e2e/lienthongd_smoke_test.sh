@@ -33,7 +33,9 @@ for method in grpc.health.v1.Health/Check grpc.health.v1.Health/Watch \
   lienthong.registry.v1.IndicatorService/UpdateIndicator \
   lienthong.registry.v1.ReportingScheduleService/ResolvePeriod \
   lienthong.registry.v1.PlanService/SubmitTaskProgress \
-  lienthong.registry.v1.RegistryWatchService/WatchRegistry; do
+  lienthong.registry.v1.RegistryWatchService/WatchRegistry \
+  lienthong.ingestion.v1.IngestionService/StreamValues \
+  lienthong.ingestion.v1.IngestionService/WatchChanges; do
   grep -qx "$method" <<<"$methods" || fail "reflection does not list $method: $methods"
 done
 
@@ -88,6 +90,33 @@ if "$buf" curl "${curl_args[@]}" -d '{"name": "units/1"}' \
 fi
 grep -q "invalid_argument" "$work/err" || fail "expected invalid_argument: $(cat "$work/err")"
 
+# Ingestion validates against the registry through gRPC: define an indicator and
+# a monthly schedule, then report a value for this month.
+"$buf" curl "${curl_args[@]}" -d '{"indicator": {"code": "E2E.SO_LOP",
+  "displayNameVi": "Số lớp tập huấn kỹ năng số", "pillar": "PILLAR_DIGITAL_HUMAN_RESOURCES",
+  "valueType": "VALUE_TYPE_COUNT", "aggregation": "AGGREGATION_RULE_SUM",
+  "valid": {"start": {"year": 2021, "month": 1, "day": 1}}}}' \
+  "$url/lienthong.registry.v1.IndicatorService/CreateIndicator" >"$work/out" \
+  || fail "CreateIndicator failed: $(cat "$work/out")"
+"$buf" curl "${curl_args[@]}" -d '{"scheduleId": "e2e-thang", "schedule": {
+  "displayName": "Báo cáo hằng tháng", "indicators": ["indicators/E2E.SO_LOP"],
+  "reportingLevel": "UNIT_LEVEL_COMMUNE", "periodType": "PERIOD_TYPE_MONTH",
+  "deadline": {"submitDaysAfterWindow": 1, "forwardDaysAfterWindow": 2},
+  "lockDaysAfterDeadline": 400, "valid": {"start": {"year": 2021, "month": 1, "day": 1}}}}' \
+  "$url/lienthong.registry.v1.ReportingScheduleService/CreateSchedule" >"$work/out" \
+  || fail "CreateSchedule failed: $(cat "$work/out")"
+period=$(date -u +%Y-M%m)
+"$buf" curl "${curl_args[@]}" -d "{\"options\": {\"schedule\": \"schedules/e2e-thang\",
+  \"requestId\": \"e2e-batch-1\"}, \"rows\": [{\"unit\": \"units/00097\",
+  \"indicator\": \"indicators/E2E.SO_LOP\", \"period\": \"$period\",
+  \"value\": {\"count\": \"3\"}}]}" \
+  "$url/lienthong.ingestion.v1.IngestionService/SubmitValues" >"$work/out" \
+  || fail "SubmitValues failed: $(cat "$work/out")"
+grep -q '"created": 1' "$work/out" || fail "SubmitValues returned: $(cat "$work/out")"
+values=$("$buf" curl "${curl_args[@]}" -d '{"unit": "units/00097"}' \
+  "$url/lienthong.ingestion.v1.IngestionService/ListValues") || fail "ListValues failed"
+grep -q '"count": "3"' <<<"$values" || fail "ListValues returned: $values"
+
 [ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
 kill -TERM "$pid"
@@ -95,4 +124,4 @@ status=0
 wait "$pid" || status=$?
 [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 grep -q "event=server.stopped" "$work/log" || fail "no graceful stop in the log"
-echo "PASS: lienthongd serves health, reflection and the registry, stops on SIGTERM"
+echo "PASS: lienthongd serves health, reflection, the registry and ingestion; stops on SIGTERM"
