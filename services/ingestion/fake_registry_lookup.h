@@ -31,6 +31,7 @@ class FakeRegistry final : public RegistryLookup {
     registry::v1::Indicator trainings;
     trainings.set_code("NLS.SO_LOP");
     trainings.set_value_type(registry::v1::VALUE_TYPE_COUNT);
+    trainings.set_max_value(1000);
     indicators["indicators/NLS.SO_LOP"] = trainings;
     registry::v1::Indicator fibre;
     fibre.set_code("HTS.CAP_QUANG");

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "libs/storage/group_commit_writer.h"
 #include "libs/storage/migrations.h"
 #include "libs/storage/sqlite_database.h"
@@ -11,8 +12,8 @@ namespace lienthong::ingestion {
 namespace {
 
 const std::vector<Migration>& Migrations() {
-  static const auto* migrations =
-      new std::vector<Migration>{{1, "values, changes, request log", R"sql(
+  static const auto* migrations = new std::vector<Migration>{
+      {1, "values, changes, request log", R"sql(
 CREATE TABLE data_values (
   unit TEXT NOT NULL,
   indicator TEXT NOT NULL,
@@ -34,6 +35,11 @@ CREATE TABLE value_requests (
   request_id TEXT PRIMARY KEY,
   response BLOB NOT NULL
 );
+)sql"},
+      {2, "commit times and deletions on changes, for as-of reads", R"sql(
+ALTER TABLE changes ADD COLUMN commit_nanos INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE changes ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX changes_as_of ON changes (unit, indicator, period, commit_nanos);
 )sql"}};
   return *migrations;
 }
@@ -141,6 +147,41 @@ absl::StatusOr<std::vector<v1::DataValue>> SqliteValueStore::List(
   return ReadBodies<v1::DataValue>(**select);
 }
 
+absl::StatusOr<std::vector<v1::DataValue>> SqliteValueStore::ListAsOf(
+    const ValueQuery& query, int64_t as_of_unix_nanos) {
+  std::string filters;
+  if (!query.unit.empty()) filters += " AND unit = ?2";
+  if (!query.indicator.empty()) filters += " AND indicator = ?3";
+  if (!query.period.empty()) filters += " AND period = ?4";
+  std::string sql = absl::StrCat(
+      "SELECT c.body FROM changes c JOIN (SELECT MAX(sequence) AS last FROM "
+      "changes WHERE commit_nanos <= ?7",
+      filters,
+      " GROUP BY unit, indicator, period) l ON c.sequence = l.last "
+      "WHERE c.deleted = 0 AND (c.unit || '/' || c.indicator || '/' || "
+      "c.period) > ?1 ORDER BY c.unit, c.indicator, c.period LIMIT ?6");
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(sql);
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, query.after);
+  if (!query.unit.empty()) (*select)->Bind(2, query.unit);
+  if (!query.indicator.empty()) (*select)->Bind(3, query.indicator);
+  if (!query.period.empty()) (*select)->Bind(4, query.period);
+  (*select)->Bind(6, int64_t{query.limit}).Bind(7, as_of_unix_nanos);
+  absl::StatusOr<std::vector<v1::Change>> changes =
+      ReadBodies<v1::Change>(**select);
+  if (!changes.ok()) return changes.status();
+  std::vector<v1::DataValue> values;
+  for (v1::Change& change : *changes) {
+    if (!query.schedule.empty() &&
+        change.value().schedule() != query.schedule) {
+      continue;
+    }
+    values.push_back(std::move(*change.mutable_value()));
+  }
+  return values;
+}
+
 absl::StatusOr<std::vector<v1::ValueRevision>> SqliteValueStore::Revisions(
     const ValueKey& key, int limit) {
   absl::MutexLock lock(&reader_mutex_);
@@ -234,14 +275,18 @@ absl::StatusOr<int64_t> SqliteValueStore::Apply(
       }
       change.mutable_value()->set_revision(revision);
       absl::StatusOr<SqliteStatement*> append = db.Prepare(
-          "INSERT INTO changes (unit, indicator, period, body) "
-          "VALUES (?, ?, ?, '')");
+          "INSERT INTO changes (unit, indicator, period, body, commit_nanos, "
+          "deleted) VALUES (?, ?, ?, '', ?, ?)");
       if (!append.ok()) return append.status();
-      absl::Status s = (*append)
-                           ->Bind(1, key.unit)
-                           .Bind(2, key.indicator)
-                           .Bind(3, key.period)
-                           .Run();
+      absl::Status s =
+          (*append)
+              ->Bind(1, key.unit)
+              .Bind(2, key.indicator)
+              .Bind(3, key.period)
+              .Bind(4, google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+                           written.time()))
+              .Bind(5, int64_t{write.remove ? 1 : 0})
+              .Run();
       if (!s.ok()) return s;
       absl::StatusOr<SqliteStatement*> last =
           db.Prepare("SELECT last_insert_rowid()");

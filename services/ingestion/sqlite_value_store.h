@@ -32,6 +32,8 @@ class SqliteValueStore final : public ValueStore {
       const ValueKey& key) override;
   absl::StatusOr<std::vector<v1::DataValue>> List(
       const ValueQuery& query) override;
+  absl::StatusOr<std::vector<v1::DataValue>> ListAsOf(
+      const ValueQuery& query, int64_t as_of_unix_nanos) override;
   absl::StatusOr<std::vector<v1::ValueRevision>> Revisions(const ValueKey& key,
                                                            int limit) override;
   absl::StatusOr<absl::optional<std::string>> FindResponse(

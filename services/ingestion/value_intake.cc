@@ -102,6 +102,12 @@ std::pair<std::string, std::string> ValueProblem(const common::v1::Value& value,
     case registry::v1::VALUE_TYPE_RATIO:
       fits = value.has_ratio() && value.ratio().numerator() >= 0 &&
              value.ratio().denominator() > 0;
+      // A part of a whole: households with fibre among all households.
+      if (fits && value.ratio().numerator() > value.ratio().denominator()) {
+        return {"NUMERATOR_ABOVE_DENOMINATOR",
+                absl::StrCat(value.ratio().numerator(), " > ",
+                             value.ratio().denominator())};
+      }
       break;
     case registry::v1::VALUE_TYPE_BOOLEAN:
       fits = value.has_flag();
@@ -422,9 +428,6 @@ absl::StatusOr<v1::ListValuesResponse> ValueIntake::ListValues(
   if (request.page_size() < 0) {
     violations.push_back({"page_size", "must not be negative"});
   }
-  if (request.has_as_of()) {
-    violations.push_back({"as_of", "as-of reads are not available yet"});
-  }
   if (request.include_descendants()) {
     violations.push_back(
         {"include_descendants", "descendant reads are not available yet"});
@@ -444,7 +447,12 @@ absl::StatusOr<v1::ListValuesResponse> ValueIntake::ListValues(
   query.after = request.page_token();
   query.limit =
       request.page_size() == 0 ? 1000 : std::min(request.page_size(), 10000);
-  absl::StatusOr<std::vector<v1::DataValue>> values = store_->List(query);
+  absl::StatusOr<std::vector<v1::DataValue>> values =
+      request.has_as_of()
+          ? store_->ListAsOf(
+                query, google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+                           request.as_of()))
+          : store_->List(query);
   if (!values.ok()) return values.status();
   v1::ListValuesResponse response;
   for (v1::DataValue& value : *values)

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "libs/clock/clock.h"
 #include "libs/status/status_details.h"
@@ -141,21 +142,25 @@ TEST_F(ValueIntakeTest, AnInvalidRowRejectsTheWholeBatch) {
 }
 
 TEST_F(ValueIntakeTest, ValuesOutOfRangeOrOfTheWrongUnitLevelAreRejected) {
-  v1::ValueRow above = Fibre("2025-M12", 2400, 2300);  // 104%
+  v1::ValueRow above = Fibre("2025-M12", 2400, 2300);  // more than the whole
   v1::ValueRow province = Count("2025-M12", 1);
   province.set_unit("units/01");
   v1::ValueRow before = Count("2025-M05", 1);  // locked, and before the unit
-  absl::StatusOr<v1::ImportSummary> summary = Submit({above, province, before});
+  v1::ValueRow big =
+      Count("2025-M12", 5000);  // the indicator's maximum is 1000
+  absl::StatusOr<v1::ImportSummary> summary =
+      Submit({above, province, before, big});
   std::vector<std::string> reasons;
   for (const auto& violation : FieldViolations(summary.status())) {
     reasons.push_back(
         violation.field + " " +
         violation.description.substr(0, violation.description.find(':')));
   }
-  EXPECT_THAT(reasons, ElementsAre("rows[0].value VALUE_OUT_OF_RANGE",
+  EXPECT_THAT(reasons, ElementsAre("rows[0].value NUMERATOR_ABOVE_DENOMINATOR",
                                    "rows[1].unit WRONG_LEVEL",
                                    "rows[2].period PERIOD_LOCKED",
-                                   "rows[2].unit UNIT_NOT_IN_FORCE"));
+                                   "rows[2].unit UNIT_NOT_IN_FORCE",
+                                   "rows[3].value VALUE_OUT_OF_RANGE"));
 }
 
 TEST_F(ValueIntakeTest, LockedPeriodsOpenOnlyForExceptions) {
@@ -191,6 +196,31 @@ TEST_F(ValueIntakeTest, ReplaceSliceRemovesWhatTheResentReportOmits) {
   ASSERT_EQ(feed.size(), 4u);
   EXPECT_EQ(feed.back().kind(), v1::CHANGE_KIND_DELETE);
   EXPECT_EQ(feed.back().previous_value().ratio().numerator(), 1840);
+}
+
+TEST_F(ValueIntakeTest, ReadsAsOfAPastTime) {
+  ASSERT_THAT(Submit({Count("2025-M12", 3), Fibre("2025-M12", 10, 20)}),
+              IsOk());
+  google::protobuf::Timestamp first =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(clock_.Now()));
+  clock_.Advance(absl::Hours(1));
+  ASSERT_THAT(Submit({Count("2025-M12", 7)}, v1::IMPORT_MODE_REPLACE_SLICE),
+              IsOk());  // 3 -> 7, fibre removed
+
+  v1::ListValuesRequest list;
+  *list.mutable_as_of() = first;
+  LT_ASSERT_OK_AND_ASSIGN(auto then, intake_->ListValues(list));
+  ASSERT_EQ(then.values_size(), 2);
+  EXPECT_EQ(then.values(1).value().count(), 3);
+  list.clear_as_of();
+  LT_ASSERT_OK_AND_ASSIGN(auto now, intake_->ListValues(list));
+  ASSERT_EQ(now.values_size(), 1);
+  EXPECT_EQ(now.values(0).value().count(), 7);
+  // Before anything was written there was nothing.
+  *list.mutable_as_of() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(0);
+  EXPECT_EQ(intake_->ListValues(list)->values_size(), 0);
 }
 
 TEST_F(ValueIntakeTest, DeleteModeAndDryRun) {

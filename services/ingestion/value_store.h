@@ -55,6 +55,10 @@ class ValueStore {
   // Current values matching `query`, by unit, indicator, period.
   virtual absl::StatusOr<std::vector<v1::DataValue>> List(
       const ValueQuery& query) = 0;
+  // Values matching `query` as they stood at `as_of` (Unix nanoseconds): each
+  // key's latest change committed by then, unless that change deleted it.
+  virtual absl::StatusOr<std::vector<v1::DataValue>> ListAsOf(
+      const ValueQuery& query, int64_t as_of_unix_nanos) = 0;
   // Revisions of `key`, newest first.
   virtual absl::StatusOr<std::vector<v1::ValueRevision>> Revisions(
       const ValueKey& key, int limit) = 0;
