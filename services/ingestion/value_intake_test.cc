@@ -253,6 +253,41 @@ TEST_F(ValueIntakeTest, ARepeatedRequestIdReplaysAndWritesOnce) {
   EXPECT_EQ(intake_->ListValues(list)->values(0).value().count(), 3);
 }
 
+TEST_F(ValueIntakeTest, ARequestIdIsRememberedAcrossARestart) {
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary first,
+      Submit({Count("2025-M12", 3)}, v1::IMPORT_MODE_UPSERT, "batch-restart"));
+  // Reopen the database as a restarted server would.
+  intake_.reset();
+  store_.reset();
+  std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/values.db";
+  LT_ASSERT_OK_AND_ASSIGN(store_, SqliteValueStore::Open(path));
+  intake_ = std::make_unique<ValueIntake>(store_.get(), &registry_, &clock_);
+  LT_ASSERT_OK_AND_ASSIGN(
+      v1::ImportSummary again,
+      Submit({Count("2025-M12", 3)}, v1::IMPORT_MODE_UPSERT, "batch-restart"));
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.last_sequence(), first.last_sequence());
+  EXPECT_EQ(intake_->GetChangeFeedPosition({})->head_sequence(), 1);
+}
+
+TEST_F(ValueIntakeTest, TheFeedResumesFromACursorWithoutGapsOrDuplicates) {
+  for (int count = 1; count <= 5; ++count) {
+    ASSERT_THAT(Submit({Count("2025-M12", count)}), IsOk());
+  }
+  std::vector<int64_t> seen;
+  int64_t cursor = 0;
+  // A consumer reading two at a time, "restarting" between reads.
+  while (true) {
+    LT_ASSERT_OK_AND_ASSIGN(std::vector<v1::Change> page,
+                            store_->ChangesAfter(cursor, 2));
+    if (page.empty()) break;
+    for (const v1::Change& change : page) seen.push_back(change.sequence());
+    cursor = page.back().sequence();
+  }
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3, 4, 5));
+}
+
 TEST_F(ValueIntakeTest, BatchLevelErrors) {
   v1::SubmitValuesRequest request;
   absl::StatusOr<v1::ImportSummary> summary = intake_->Submit(request, "");
