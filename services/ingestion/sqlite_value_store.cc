@@ -326,6 +326,8 @@ absl::StatusOr<std::vector<v1::Change>> SqliteValueStore::ChangesAfter(
   return ReadBodies<v1::Change>(**select);
 }
 
+int64_t SqliteValueStore::commits() const { return writer_->stats().commits; }
+
 absl::StatusOr<int64_t> SqliteValueStore::HeadSequence() {
   absl::MutexLock lock(&reader_mutex_);
   absl::StatusOr<SqliteStatement*> select =

@@ -45,6 +45,9 @@ class SqliteValueStore final : public ValueStore {
                                                        int limit) override;
   absl::StatusOr<int64_t> HeadSequence() override;
 
+  // Transactions committed so far (each one fsync), for measuring group commit.
+  int64_t commits() const;
+
  private:
   SqliteValueStore(std::unique_ptr<GroupCommitWriter> writer,
                    std::unique_ptr<SqliteDatabase> reader);

@@ -1,0 +1,294 @@
+// Ingestion throughput, each figure beside the limit it is bounded by, all in
+// one run on this machine:
+//  (a) values/s through StreamValues with durable commit,
+//  (b) unary SubmitValues RPC/s, 1 value per call, 32 concurrent callers
+//  (p50/p99), (c) the storage limit: the same rows applied straight to the same
+//  SQLite store, (d) the transport limit: the same messages to a no-op gRPC
+//  service.
+// Usage: ingestion [stream_rows=100000] [unary_calls=20000]. Last line: JSON.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "libs/clock/clock.h"
+#include "libs/server/authorizer.h"
+#include "libs/server/grpc_server.h"
+#include "services/ingestion/change_notifier.h"
+#include "services/ingestion/ingestion_service.h"
+#include "services/ingestion/registry_lookup.h"
+#include "services/ingestion/sqlite_value_store.h"
+#include "services/ingestion/value_intake.h"
+
+namespace lienthong::ingestion {
+namespace {
+
+constexpr int kIndicators = 20;
+constexpr int kMonths = 120;  // 2016-M01 .. 2025-M12
+constexpr int kUnaryCallers = 32;
+
+// Every commune code and "indicators/B.<n>" exist; one monthly schedule.
+class BenchRegistry final : public RegistryLookup {
+ public:
+  BenchRegistry() {
+    schedule_.set_name("schedules/bench");
+    schedule_.set_reporting_level(common::v1::UNIT_LEVEL_COMMUNE);
+    schedule_.set_period_type(common::v1::PERIOD_TYPE_MONTH);
+    schedule_.mutable_deadline()->set_submit_days_after_window(1);
+    schedule_.mutable_deadline()->set_forward_days_after_window(1);
+    schedule_.set_lock_days_after_deadline(36500);
+    for (int i = 0; i < kIndicators; ++i) {
+      schedule_.add_indicators(absl::StrCat("indicators/B.", i));
+    }
+  }
+  absl::StatusOr<registry::v1::AdminUnit> GetUnit(
+      const std::string& name) override {
+    registry::v1::AdminUnit unit;
+    unit.set_name(name);
+    unit.set_level(common::v1::UNIT_LEVEL_COMMUNE);
+    return unit;
+  }
+  absl::StatusOr<registry::v1::Indicator> GetIndicator(
+      const std::string& name) override {
+    registry::v1::Indicator indicator;
+    indicator.set_code(name.substr(sizeof("indicators/") - 1));
+    indicator.set_value_type(registry::v1::VALUE_TYPE_COUNT);
+    return indicator;
+  }
+  absl::StatusOr<registry::v1::ReportingSchedule> GetSchedule(
+      const std::string&) override {
+    return schedule_;
+  }
+
+ private:
+  registry::v1::ReportingSchedule schedule_;
+};
+
+// Acknowledges everything without looking: the transport limit.
+class NoopIngestion final : public v1::IngestionService::Service {
+ public:
+  grpc::Status SubmitValues(grpc::ServerContext*,
+                            const v1::SubmitValuesRequest*,
+                            v1::ImportSummary*) override {
+    return grpc::Status::OK;
+  }
+  grpc::Status StreamValues(grpc::ServerContext*,
+                            grpc::ServerReader<v1::StreamValuesRequest>* reader,
+                            v1::ImportSummary*) override {
+    v1::StreamValuesRequest message;
+    while (reader->Read(&message)) {
+    }
+    return grpc::Status::OK;
+  }
+};
+
+// Row `n` of a run: distinct keys across units, indicators and months.
+v1::ValueRow Row(int64_t n, int run) {
+  v1::ValueRow row;
+  int64_t per_unit = kIndicators * kMonths;
+  row.set_unit(absl::StrFormat("units/%05d", 10000 * run + n / per_unit));
+  row.set_indicator(absl::StrCat("indicators/B.", n % kIndicators));
+  int month = static_cast<int>((n / kIndicators) % kMonths);
+  row.set_period(
+      absl::StrFormat("%04d-M%02d", 2016 + month / 12, 1 + month % 12));
+  row.mutable_value()->set_count(n);
+  return row;
+}
+
+double Stream(v1::IngestionService::Stub& stub, int rows, int run) {
+  absl::Time start = absl::Now();
+  grpc::ClientContext context;
+  v1::ImportSummary summary;
+  auto stream = stub.StreamValues(&context, &summary);
+  v1::StreamValuesRequest header;
+  header.mutable_options()->set_schedule("schedules/bench");
+  stream->Write(header);
+  constexpr int kChunk = 5000;
+  for (int first = 0; first < rows; first += kChunk) {
+    v1::StreamValuesRequest chunk;
+    for (int n = first; n < std::min(rows, first + kChunk); ++n) {
+      *chunk.mutable_rows()->add_rows() = Row(n, run);
+    }
+    stream->Write(chunk);
+  }
+  stream->WritesDone();
+  grpc::Status status = stream->Finish();
+  if (!status.ok()) {
+    std::fprintf(stderr, "stream failed: %s\n", status.error_message().c_str());
+    std::exit(1);
+  }
+  return rows / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+struct UnaryResult {
+  double rpc_per_s;
+  double p50_ms;
+  double p99_ms;
+};
+
+UnaryResult Unary(v1::IngestionService::Stub& stub, int calls, int run) {
+  std::atomic<int> next{0};
+  absl::Mutex mutex;
+  std::vector<double> latencies;
+  absl::Time start = absl::Now();
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kUnaryCallers; ++t) {
+    callers.emplace_back([&] {
+      std::vector<double> mine;
+      for (int n = next++; n < calls; n = next++) {
+        v1::SubmitValuesRequest request;
+        request.mutable_options()->set_schedule("schedules/bench");
+        *request.add_rows() = Row(n, run);
+        grpc::ClientContext context;
+        v1::ImportSummary summary;
+        absl::Time sent = absl::Now();
+        grpc::Status status = stub.SubmitValues(&context, request, &summary);
+        mine.push_back(absl::ToDoubleMilliseconds(absl::Now() - sent));
+        if (!status.ok()) {
+          std::fprintf(stderr, "unary failed: %s\n",
+                       status.error_message().c_str());
+          std::exit(1);
+        }
+      }
+      absl::MutexLock lock(&mutex);
+      latencies.insert(latencies.end(), mine.begin(), mine.end());
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::sort(latencies.begin(), latencies.end());
+  return {calls / seconds, latencies[latencies.size() / 2],
+          latencies[latencies.size() * 99 / 100]};
+}
+
+// The storage limit: the same rows through the same store and durability, in
+// batches like the stream's, without RPC or validation.
+double Storage(SqliteValueStore& store, int rows, int run) {
+  absl::Time start = absl::Now();
+  common::v1::AuditInfo written;
+  *written.mutable_time() = google::protobuf::Timestamp();
+  std::vector<ValueWrite> writes;
+  for (int n = 0; n < rows; ++n) {
+    v1::ValueRow row = Row(n, run);
+    ValueWrite write;
+    write.key = {row.unit().substr(6), row.indicator().substr(11),
+                 row.period()};
+    write.value.set_unit(row.unit());
+    write.value.set_indicator(row.indicator());
+    write.value.set_schedule("schedules/bench");
+    *write.value.mutable_value() = row.value();
+    writes.push_back(std::move(write));
+  }
+  absl::StatusOr<int64_t> applied = store.Apply(std::move(writes), written, {});
+  if (!applied.ok()) {
+    std::fprintf(stderr, "storage: %s\n", applied.status().ToString().c_str());
+    std::exit(1);
+  }
+  return rows / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+}  // namespace
+}  // namespace lienthong::ingestion
+
+int main(int argc, char** argv) {
+  using lienthong::ClientChannelArguments;
+  using lienthong::GrpcServer;
+  using lienthong::ServerOptions;
+  namespace ing = lienthong::ingestion;
+  int stream_rows = argc > 1 ? std::atoi(argv[1]) : 100000;
+  int unary_calls = argc > 2 ? std::atoi(argv[2]) : 20000;
+  std::string dir = "var/bench";
+  std::filesystem::create_directories(dir);
+  std::string path = absl::StrCat(dir, "/ingestion.", getpid(), ".db");
+  std::string storage_path = absl::StrCat(dir, "/storage.", getpid(), ".db");
+
+  auto store = ing::SqliteValueStore::Open(path);
+  auto storage_store = ing::SqliteValueStore::Open(storage_path);
+  if (!store.ok() || !storage_store.ok()) {
+    std::fprintf(stderr, "cannot open the stores\n");
+    return 1;
+  }
+  lienthong::SystemClock clock;
+  ing::BenchRegistry registry;
+  ing::ChangeNotifier notifier;
+  lienthong::AllowAllAuthorizer authorizer;
+  ing::ValueIntake intake(store->get(), &registry, &clock);
+  ing::IngestionServiceImpl service(&intake, store->get(), &notifier,
+                                    &authorizer);
+  ing::NoopIngestion noop;
+  ServerOptions options;
+  options.max_receive_message_bytes = 64 << 20;
+  options.max_send_message_bytes = 64 << 20;
+  auto real = GrpcServer::Start(
+      options, {{"lienthong.ingestion.v1.IngestionService", &service}});
+  auto fake = GrpcServer::Start(
+      options, {{"lienthong.ingestion.v1.IngestionService", &noop}});
+  if (!real.ok() || !fake.ok()) {
+    std::fprintf(stderr, "cannot start the servers\n");
+    return 1;
+  }
+  auto stub = [&](GrpcServer& server) {
+    return ing::v1::IngestionService::NewStub(grpc::CreateCustomChannel(
+        server.target(), grpc::InsecureChannelCredentials(),
+        ClientChannelArguments(options)));
+  };
+  auto real_stub = stub(**real);
+  auto noop_stub = stub(**fake);
+
+  int64_t commits_before = (*store)->commits();
+  double stream = ing::Stream(*real_stub, stream_rows, 1);
+  double noop_stream = ing::Stream(*noop_stub, stream_rows, 1);
+  ing::UnaryResult unary = ing::Unary(*real_stub, unary_calls, 2);
+  ing::UnaryResult noop_unary = ing::Unary(*noop_stub, unary_calls, 2);
+  int64_t commits = (*store)->commits() - commits_before;
+  double storage = ing::Storage(**storage_store, stream_rows, 1);
+
+  (*real)->Shutdown(absl::Now());
+  (*fake)->Shutdown(absl::Now());
+  store->reset();
+  storage_store->reset();
+  for (const std::string& file : {path, storage_path}) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(file + suffix);
+    }
+  }
+  double values_per_fsync = static_cast<double>(stream_rows + unary_calls) /
+                            std::max<int64_t>(commits, 1);
+  std::printf("%-44s %14s\n", "measure", "value");
+  std::printf("%-44s %14.0f\n", "(a) stream values/s (durable)", stream);
+  std::printf("%-44s %14.0f\n", "(c) storage limit values/s", storage);
+  std::printf("%-44s %14.0f\n", "(d) no-op stream values/s", noop_stream);
+  std::printf("%-44s %14.0f\n", "(b) unary RPC/s, 1 value, 32 callers",
+              unary.rpc_per_s);
+  std::printf("%-44s %14.0f\n", "(d) no-op unary RPC/s", noop_unary.rpc_per_s);
+  std::printf("%-44s %14.2f\n", "unary p50 ms", unary.p50_ms);
+  std::printf("%-44s %14.2f\n", "unary p99 ms", unary.p99_ms);
+  std::printf("%-44s %14.1f\n", "values per fsync", values_per_fsync);
+  std::printf("%-44s %14.2f\n", "(a)/(c)", stream / storage);
+  std::printf("%-44s %14.2f\n", "(a)/(d)", stream / noop_stream);
+  std::printf("%-44s %14.2f\n", "(b)/(d unary)",
+              unary.rpc_per_s / noop_unary.rpc_per_s);
+  std::printf(
+      "{\"bench\":\"ingestion\",\"stream_values_per_s\":%.0f,"
+      "\"storage_limit_values_per_s\":%.0f,\"transport_limit_values_per_s\":%."
+      "0f,"
+      "\"unary_rpc_per_s\":%.0f,\"noop_unary_rpc_per_s\":%.0f,"
+      "\"unary_p50_ms\":%.3f,\"unary_p99_ms\":%.3f,\"values_per_fsync\":%.1f,"
+      "\"stream_rows\":%d,\"unary_calls\":%d}\n",
+      stream, storage, noop_stream, unary.rpc_per_s, noop_unary.rpc_per_s,
+      unary.p50_ms, unary.p99_ms, values_per_fsync, stream_rows, unary_calls);
+  return 0;
+}
