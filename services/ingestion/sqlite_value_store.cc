@@ -221,8 +221,19 @@ absl::StatusOr<int64_t> SqliteValueStore::Apply(
     std::vector<ValueWrite> writes, const common::v1::AuditInfo& written,
     const std::function<std::string(int64_t)>& respond) {
   int64_t last_sequence = 0;
+  const int64_t commit_nanos =
+      google::protobuf::util::TimeUtil::TimestampToNanoseconds(written.time());
   absl::Status status = writer_->Write([&](SqliteDatabase& db) -> absl::Status {
     last_sequence = 0;
+    // Sequences are assigned here, inside the writer's transaction, so each
+    // change is one INSERT with its final body.
+    absl::StatusOr<SqliteStatement*> head =
+        db.Prepare("SELECT COALESCE(MAX(sequence), 0) FROM changes");
+    if (!head.ok()) return head.status();
+    if (absl::StatusOr<bool> row = (*head)->Step(); !row.ok()) {
+      return row.status();
+    }
+    int64_t next_sequence = (*head)->ColumnInt64(0);
     for (ValueWrite& write : writes) {
       const ValueKey& key = write.key;
       absl::StatusOr<SqliteStatement*> select = db.Prepare(
@@ -274,34 +285,22 @@ absl::StatusOr<int64_t> SqliteValueStore::Apply(
         if (!s.ok()) return s;
       }
       change.mutable_value()->set_revision(revision);
+      change.set_sequence(++next_sequence);
       absl::StatusOr<SqliteStatement*> append = db.Prepare(
-          "INSERT INTO changes (unit, indicator, period, body, commit_nanos, "
-          "deleted) VALUES (?, ?, ?, '', ?, ?)");
+          "INSERT INTO changes (sequence, unit, indicator, period, body, "
+          "commit_nanos, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)");
       if (!append.ok()) return append.status();
-      absl::Status s =
-          (*append)
-              ->Bind(1, key.unit)
-              .Bind(2, key.indicator)
-              .Bind(3, key.period)
-              .Bind(4, google::protobuf::util::TimeUtil::TimestampToNanoseconds(
-                           written.time()))
-              .Bind(5, int64_t{write.remove ? 1 : 0})
-              .Run();
+      absl::Status s = (*append)
+                           ->Bind(1, next_sequence)
+                           .Bind(2, key.unit)
+                           .Bind(3, key.indicator)
+                           .Bind(4, key.period)
+                           .BindBlob(5, change.SerializeAsString())
+                           .Bind(6, commit_nanos)
+                           .Bind(7, int64_t{write.remove ? 1 : 0})
+                           .Run();
       if (!s.ok()) return s;
-      absl::StatusOr<SqliteStatement*> last =
-          db.Prepare("SELECT last_insert_rowid()");
-      if (!last.ok()) return last.status();
-      if (auto row = (*last)->Step(); !row.ok()) return row.status();
-      last_sequence = (*last)->ColumnInt64(0);
-      change.set_sequence(last_sequence);
-      absl::StatusOr<SqliteStatement*> body =
-          db.Prepare("UPDATE changes SET body = ? WHERE sequence = ?");
-      if (!body.ok()) return body.status();
-      s = (*body)
-              ->BindBlob(1, change.SerializeAsString())
-              .Bind(2, last_sequence)
-              .Run();
-      if (!s.ok()) return s;
+      last_sequence = next_sequence;
     }
     if (written.request_id().empty()) return absl::OkStatus();
     absl::StatusOr<SqliteStatement*> log = db.Prepare(
