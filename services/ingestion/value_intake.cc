@@ -18,6 +18,8 @@
 #include "libs/status/status_details.h"
 #include "services/ingestion/registry_lookup.h"
 #include "services/ingestion/value_store.h"
+#include "services/registry/dates.h"
+#include "services/registry/schedule_dates.h"
 
 namespace lienthong::ingestion {
 namespace {
@@ -31,42 +33,6 @@ constexpr size_t kMaxComment = 1000;
 
 absl::CivilDay Today(const Clock& clock) {
   return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(7 * 60 * 60));
-}
-
-absl::CivilDay Day(const common::v1::Date& date) {
-  return absl::CivilDay(date.year(), date.month(), date.day());
-}
-
-bool InRange(const common::v1::DateRange& range, absl::CivilDay day) {
-  bool has_start = range.has_start() && range.start().year() != 0;
-  bool has_end = range.has_end() && range.end().year() != 0;
-  return (!has_start || Day(range.start()) <= day) &&
-         (!has_end || day <= Day(range.end()));
-}
-
-absl::optional<PeriodType> TypeOf(common::v1::PeriodType type) {
-  switch (type) {
-    case common::v1::PERIOD_TYPE_MONTH:
-      return PeriodType::kMonth;
-    case common::v1::PERIOD_TYPE_QUARTER:
-      return PeriodType::kQuarter;
-    case common::v1::PERIOD_TYPE_HALF_YEAR:
-      return PeriodType::kHalfYear;
-    case common::v1::PERIOD_TYPE_YEAR:
-      return PeriodType::kYear;
-    case common::v1::PERIOD_TYPE_CUMULATIVE:
-      return PeriodType::kCumulative;
-    default:
-      return absl::nullopt;
-  }
-}
-
-common::v1::Date ToDate(absl::CivilDay day) {
-  common::v1::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
 }
 
 // The value as a number comparable with the indicator's range.
@@ -187,16 +153,6 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
   if (!schedule.ok()) return schedule.status();
   std::set<std::string> in_schedule(schedule->indicators().begin(),
                                     schedule->indicators().end());
-  ScheduleTiming timing;
-  timing.window_rule =
-      schedule->window_rule() == registry::v1::WINDOW_RULE_CALENDAR
-          ? WindowRule::kCalendar
-          : WindowRule::kDecree09Cutoff;
-  timing.submit_days_after_window =
-      schedule->deadline().submit_days_after_window();
-  timing.forward_days_after_window =
-      schedule->deadline().forward_days_after_window();
-  timing.lock_days_after_deadline = schedule->lock_days_after_deadline();
   absl::CivilDay today = Today(*clock_);
   bool deleting = options.mode() == v1::IMPORT_MODE_DELETE;
 
@@ -258,20 +214,15 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
     if (!period.ok()) {
       problem("period", "INVALID_PERIOD",
               std::string(period.status().message()));
-    } else if (TypeOf(schedule->period_type()) != period->type()) {
+    } else if (registry::PeriodTypeOf(schedule->period_type()) !=
+               period->type()) {
       problem(
           "period", "PERIOD_TYPE_MISMATCH",
           absl::StrCat(row.period(), " is not a ",
                        common::v1::PeriodType_Name(schedule->period_type())));
     } else {
-      dates = ResolvePeriodDates(*period, timing);
+      dates = registry::ScheduleDates(*schedule, *period, row.unit());
       absl::CivilDay open_until = dates->open_until;
-      for (const auto& exception : schedule->lock_exceptions()) {
-        if (exception.unit() == row.unit() &&
-            exception.period() == row.period()) {
-          open_until = std::max(open_until, Day(exception.open_until()));
-        }
-      }
       if (today > open_until) {
         problem("period", "PERIOD_LOCKED",
                 absl::StrCat(row.period(), " closed for input after ",
@@ -285,8 +236,10 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
                 absl::StrCat(row.unit(), " is not of the level ",
                              options.schedule(), " is reported at"));
       } else if (period.ok() &&
-                 !InRange(unit.valid(), period->CalendarSpan().last) &&
-                 !InRange(unit.valid(), period->CalendarSpan().first)) {
+                 !registry::InRange(unit.valid(),
+                                    period->CalendarSpan().last) &&
+                 !registry::InRange(unit.valid(),
+                                    period->CalendarSpan().first)) {
         problem(
             "unit", "UNIT_NOT_IN_FORCE",
             absl::StrCat(row.unit(), " did not exist during ", row.period()));
@@ -322,9 +275,9 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
     out->set_year(period->year());
     out->set_number(period->number());
     *out->mutable_calendar_span()->mutable_start() =
-        ToDate(period->CalendarSpan().first);
+        registry::ToDate(period->CalendarSpan().first);
     *out->mutable_calendar_span()->mutable_end() =
-        ToDate(period->CalendarSpan().last);
+        registry::ToDate(period->CalendarSpan().last);
     value.set_schedule(options.schedule());
     if (!deleting) *value.mutable_value() = row.value();
     value.set_comment(row.comment());

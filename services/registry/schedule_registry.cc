@@ -20,6 +20,7 @@
 #include "services/registry/dates.h"
 #include "services/registry/record_store.h"
 #include "services/registry/request_helpers.h"
+#include "services/registry/schedule_dates.h"
 
 namespace lienthong::registry {
 namespace {
@@ -45,23 +46,6 @@ absl::StatusOr<std::string> ScheduleId(absl::string_view name,
                                            "a-z, 0-9 and '-'")}});
   }
   return std::string(name.substr(sizeof(kPrefix) - 1));
-}
-
-absl::optional<PeriodType> ToPeriodType(common::v1::PeriodType type) {
-  switch (type) {
-    case common::v1::PERIOD_TYPE_MONTH:
-      return PeriodType::kMonth;
-    case common::v1::PERIOD_TYPE_QUARTER:
-      return PeriodType::kQuarter;
-    case common::v1::PERIOD_TYPE_HALF_YEAR:
-      return PeriodType::kHalfYear;
-    case common::v1::PERIOD_TYPE_YEAR:
-      return PeriodType::kYear;
-    case common::v1::PERIOD_TYPE_CUMULATIVE:
-      return PeriodType::kCumulative;
-    default:
-      return absl::nullopt;
-  }
 }
 
 absl::StatusOr<v1::ReportingSchedule> FromRecord(const Record& record) {
@@ -102,7 +86,7 @@ absl::Status ScheduleRegistry::Check(const v1::ReportingSchedule& schedule) {
   if (schedule.reporting_level() == common::v1::UNIT_LEVEL_UNSPECIFIED) {
     violations.push_back({"schedule.reporting_level", "must be set"});
   }
-  absl::optional<PeriodType> type = ToPeriodType(schedule.period_type());
+  absl::optional<PeriodType> type = PeriodTypeOf(schedule.period_type());
   if (!type.has_value()) {
     violations.push_back({"schedule.period_type", "must be set"});
   }
@@ -294,7 +278,7 @@ absl::StatusOr<v1::ResolvePeriodResponse> ScheduleRegistry::ResolvePeriod(
   if (!record.ok()) return record.status();
   absl::StatusOr<v1::ReportingSchedule> schedule = FromRecord(*record);
   if (!schedule.ok()) return schedule.status();
-  if (ToPeriodType(schedule->period_type()) != period->type()) {
+  if (PeriodTypeOf(schedule->period_type()) != period->type()) {
     return InvalidArgumentWithViolations(
         "the period is not of the schedule's period type",
         "PERIOD_TYPE_MISMATCH",
@@ -302,27 +286,7 @@ absl::StatusOr<v1::ResolvePeriodResponse> ScheduleRegistry::ResolvePeriod(
           absl::StrCat(request.period(), " is not a ",
                        common::v1::PeriodType_Name(schedule->period_type()))}});
   }
-  ScheduleTiming timing;
-  timing.window_rule = schedule->window_rule() == v1::WINDOW_RULE_CALENDAR
-                           ? WindowRule::kCalendar
-                           : WindowRule::kDecree09Cutoff;
-  timing.submit_days_after_window =
-      schedule->deadline().submit_days_after_window();
-  timing.forward_days_after_window =
-      schedule->deadline().forward_days_after_window();
-  timing.lock_days_after_deadline = schedule->lock_days_after_deadline();
-  PeriodDates dates = ResolvePeriodDates(*period, timing);
-  if (!request.unit().empty()) {
-    for (const v1::LockException& exception : schedule->lock_exceptions()) {
-      if (exception.unit() != request.unit() ||
-          exception.period() != period->ToString()) {
-        continue;
-      }
-      absl::StatusOr<absl::CivilDay> until =
-          ToCivilDay(exception.open_until(), "");
-      if (until.ok()) dates.open_until = std::max(dates.open_until, *until);
-    }
-  }
+  PeriodDates dates = ScheduleDates(*schedule, *period, request.unit());
   v1::ResolvePeriodResponse response;
   common::v1::Period* out = response.mutable_period();
   out->set_id(period->ToString());
