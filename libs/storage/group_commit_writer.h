@@ -7,6 +7,10 @@
 // write is acknowledged (its callback gets OK) only after the commit that
 // contains it has returned, so an acknowledged write is durable; a write that
 // fails is rolled back alone.
+//
+// Thread safety: Submit(), Write() and stats() may be called from any thread.
+// The connection belongs to the writer thread; write functions and done
+// callbacks run there, one at a time.
 
 #include <cstdint>
 #include <deque>
@@ -25,14 +29,17 @@ class SqliteDatabase;
 
 class GroupCommitWriter {
  public:
-  // A write: statements on the connection, inside the group's transaction. It
-  // must not begin or end transactions itself.
+  // A write: statements on the connection, inside the group's transaction and
+  // its own savepoint. It must not begin or end transactions itself, and may
+  // use savepoints of its own (not named "group_commit_write").
   using WriteFn = std::function<absl::Status(SqliteDatabase&)>;
-  // Called on the writer thread once the write is durable (OK) or has failed.
+  // Called on the writer thread once the write is durable (OK) or has failed;
+  // it must not block on other writes (it would stall the writer).
   using DoneFn = std::function<void(absl::Status)>;
 
   struct Options {
-    // Most writes in one transaction; bounds the latency of the first one.
+    // Most writes in one transaction (at least 1); bounds the latency of the
+    // first one.
     int max_group_size = 1024;
   };
 
@@ -57,6 +64,7 @@ class GroupCommitWriter {
   // Queues `write` and waits until it is durable or has failed.
   absl::Status Write(WriteFn write);
 
+  // Counters since construction, e.g. to show many writes per commit.
   Stats stats() const;
 
  private:
@@ -66,7 +74,9 @@ class GroupCommitWriter {
   };
 
   void Loop();
-  void RunGroup(std::deque<Job>& group);
+  // Runs and acknowledges `group` in one transaction. Returns the jobs it did
+  // not get to run because a failing write lost the transaction.
+  std::deque<Job> RunGroup(std::deque<Job>& group);
 
   std::unique_ptr<SqliteDatabase> db_;  // used only by the writer thread
   const Options options_;

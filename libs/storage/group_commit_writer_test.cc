@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -75,8 +76,17 @@ TEST_F(GroupCommitWriterTest, QueuedWritesShareOneCommit) {
       acknowledged.fetch_add(1);
     });
   }
+  // The last write is queued before the release too, or the writer could take
+  // the first 100 alone.
+  absl::Notification last_done;
+  absl::Status last;
+  writer_->Submit(InsertRow(1000), [&](absl::Status status) {
+    last = status;
+    last_done.Notify();
+  });
   release.Notify();
-  ASSERT_THAT(writer_->Write(InsertRow(1000)), IsOk());
+  last_done.WaitForNotification();  // callbacks run in order
+  ASSERT_THAT(last, IsOk());
 
   EXPECT_EQ(acknowledged.load(), 100);
   EXPECT_EQ(CommittedRows(), 101);
@@ -136,6 +146,119 @@ TEST_F(GroupCommitWriterTest, ConcurrentWritersAreAllAcknowledged) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(CommittedRows(), kThreads * kWritesPerThread);
   EXPECT_LE(writer_->stats().commits, kThreads * kWritesPerThread);
+}
+
+TEST_F(GroupCommitWriterTest,
+       ConcurrentSubmittersBehindAHeldWriteShareACommit) {
+  constexpr int kThreads = 8;
+  constexpr int kWritesPerThread = 25;
+  constexpr int kWrites = kThreads * kWritesPerThread;
+  absl::Notification release;
+  absl::Notification held;
+  writer_->Submit(
+      [&](SqliteDatabase&) {
+        held.Notify();
+        release.WaitForNotification();
+        return absl::OkStatus();
+      },
+      [](absl::Status) {});
+  held.WaitForNotification();
+
+  absl::BlockingCounter submitted(kThreads);
+  absl::BlockingCounter acknowledged(kWrites);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWritesPerThread; ++i) {
+        writer_->Submit(InsertRow(t * kWritesPerThread + i),
+                        [&](absl::Status status) {
+                          if (!status.ok()) failures.fetch_add(1);
+                          acknowledged.DecrementCount();
+                        });
+      }
+      submitted.DecrementCount();
+    });
+  }
+  submitted.Wait();  // every write is queued behind the held one
+  release.Notify();
+  acknowledged.Wait();
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(CommittedRows(), kWrites);
+  GroupCommitWriter::Stats stats = writer_->stats();
+  EXPECT_EQ(stats.writes, kWrites + 1);
+  // The held write's commit, then one for all 200 queued writes.
+  EXPECT_EQ(stats.commits, 2);
+}
+
+TEST_F(GroupCommitWriterTest, MaxGroupSizeBoundsAGroup) {
+  path_ += ".small_groups";
+  std::filesystem::remove(path_);
+  LT_ASSERT_OK_AND_ASSIGN(auto db, SqliteDatabase::Open({path_}));
+  ASSERT_THAT(db->Exec("CREATE TABLE vals (id INTEGER PRIMARY KEY, v TEXT)"),
+              IsOk());
+  GroupCommitWriter::Options options;
+  options.max_group_size = 10;
+  writer_ = std::make_unique<GroupCommitWriter>(std::move(db), options);
+
+  absl::Notification release;
+  absl::Notification held;
+  writer_->Submit(
+      [&](SqliteDatabase&) {
+        held.Notify();
+        release.WaitForNotification();
+        return absl::OkStatus();
+      },
+      [](absl::Status) {});
+  held.WaitForNotification();
+  absl::BlockingCounter acknowledged(100);
+  for (int i = 0; i < 100; ++i) {
+    writer_->Submit(InsertRow(i), [&](absl::Status status) {
+      EXPECT_THAT(status, IsOk());
+      acknowledged.DecrementCount();
+    });
+  }
+  release.Notify();
+  acknowledged.Wait();
+  EXPECT_EQ(CommittedRows(), 100);
+  EXPECT_EQ(writer_->stats().commits, 1 + 10);
+}
+
+TEST_F(GroupCommitWriterTest, AWriteThatLosesTheTransactionFailsOnlyItsGroup) {
+  absl::Notification release;
+  absl::Notification held;
+  writer_->Submit(
+      [&](SqliteDatabase&) {
+        held.Notify();
+        release.WaitForNotification();
+        return absl::OkStatus();
+      },
+      [](absl::Status) {});
+  held.WaitForNotification();
+  absl::Status before, losing, after;
+  writer_->Submit(InsertRow(1), [&](absl::Status s) { before = s; });
+  // What SQLite does on a full disk or an I/O error: the whole transaction is
+  // rolled back, not just this write's savepoint.
+  writer_->Submit(
+      [](SqliteDatabase& db) -> absl::Status {
+        if (absl::Status s = InsertRow(2)(db); !s.ok()) return s;
+        db.Exec("ROLLBACK").IgnoreError();
+        return absl::ResourceExhaustedError("database or disk is full");
+      },
+      [&](absl::Status s) { losing = s; });
+  writer_->Submit(InsertRow(3), [&](absl::Status s) { after = s; });
+  release.Notify();
+  ASSERT_THAT(writer_->Write(InsertRow(4)), IsOk());
+
+  // The write before it was in the lost transaction: not acknowledged.
+  EXPECT_THAT(before, StatusCodeIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(losing, StatusCodeIs(absl::StatusCode::kResourceExhausted));
+  // The writes after it had not run yet; they ran in the next group.
+  EXPECT_THAT(after, IsOk());
+  EXPECT_EQ(CommittedRows(), 2);  // ids 3, 4
+  EXPECT_EQ(writer_->stats().writes, 5);
 }
 
 TEST_F(GroupCommitWriterTest, DestructionRunsWhatIsQueued) {

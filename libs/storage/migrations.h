@@ -18,18 +18,22 @@ namespace lienthong {
 
 class SqliteDatabase;
 
+// One step of a schema's history. Once released, a migration is never edited
+// or removed; changes come as new migrations with higher versions.
 struct Migration {
-  int version;  // 1, 2, 3 ... strictly increasing within a schema
-  std::string
-      name;         // short description, e.g. "create units"; must never change
-  std::string sql;  // one or more statements
+  int version;       // positive, strictly increasing within a schema
+  std::string name;  // short description, e.g. "create units"
+  std::string sql;   // one or more statements; no BEGIN/COMMIT of its own
 };
 
 // Applies the migrations of `schema` that the database lacks, in order, each in
-// its own transaction together with its record. FAILED_PRECONDITION when the
-// database has a version the list does not know, or a recorded name differs
-// from the list's; INVALID_ARGUMENT when the list's versions are not strictly
-// increasing from 1.
+// its own transaction together with its row in schema_migrations, so a
+// migration is either wholly applied and recorded or not at all. Applying the
+// same list again is a no-op. FAILED_PRECONDITION, before anything is applied,
+// when the list's versions are not positive and strictly increasing, when the
+// database has a version the list does not know (written by newer code), when
+// a recorded name differs from the list's, or when the list has a version
+// older than the newest applied one that was never applied (history edited).
 absl::Status ApplyMigrations(SqliteDatabase& db, absl::string_view schema,
                              const std::vector<Migration>& migrations);
 

@@ -46,6 +46,12 @@ absl::Status SqliteStatus(int code, absl::string_view message) {
       return absl::InvalidArgumentError(message);
     case SQLITE_CORRUPT:
       return absl::DataLossError(message);
+    case SQLITE_INTERRUPT:
+      return absl::CancelledError(message);
+    case SQLITE_ABORT:
+      return absl::AbortedError(message);
+    case SQLITE_IOERR:
+      return absl::InternalError(message);
     default:
       return absl::InternalError(message);
   }
@@ -104,6 +110,16 @@ absl::Status SqliteStatement::Run() {
   }
 }
 
+void SqliteStatement::Reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+  bind_error_ = absl::OkStatus();
+}
+
+int SqliteStatement::ColumnCount() const {
+  return sqlite3_column_count(statement_);
+}
+
 int64_t SqliteStatement::ColumnInt64(int column) const {
   return sqlite3_column_int64(statement_, column);
 }
@@ -120,6 +136,13 @@ std::string SqliteStatement::ColumnText(int column) const {
              : std::string(reinterpret_cast<const char*>(text), size);
 }
 
+std::string SqliteStatement::ColumnBlob(int column) const {
+  const void* bytes = sqlite3_column_blob(statement_, column);
+  int size = sqlite3_column_bytes(statement_, column);
+  return bytes == nullptr ? std::string()
+                          : std::string(static_cast<const char*>(bytes), size);
+}
+
 bool SqliteStatement::ColumnIsNull(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
@@ -127,7 +150,7 @@ bool SqliteStatement::ColumnIsNull(int column) const {
 int64_t SqliteStatement::changes() const { return sqlite3_changes64(db_); }
 
 absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
-    const SqliteOptions& options) {
+    const Options& options) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (options.read_only ? SQLITE_OPEN_READONLY
@@ -143,8 +166,7 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(options.busy_timeout)));
-  std::unique_ptr<SqliteDatabase> database(
-      new SqliteDatabase(db, options.path));
+  std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(db, options));
   // WAL: readers never block the writer. synchronous=FULL: the WAL is synced at
   // every commit, so a commit that returned is on disk.
   std::string pragmas =
@@ -155,6 +177,17 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     return status;
   }
   return database;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::OpenReadOnly()
+    const {
+  if (options_.path.empty() || options_.path == ":memory:") {
+    return absl::FailedPreconditionError(
+        "an in-memory database has no file for another connection to open");
+  }
+  Options reader = options_;
+  reader.read_only = true;
+  return Open(reader);
 }
 
 SqliteDatabase::~SqliteDatabase() {
@@ -201,11 +234,8 @@ absl::StatusOr<SqliteStatement*> SqliteDatabase::Prepare(
       sqlite3_reset(other->statement_);
     }
   }
-  SqliteStatement* statement = it->second.get();
-  sqlite3_reset(statement->statement_);
-  sqlite3_clear_bindings(statement->statement_);
-  statement->bind_error_ = absl::OkStatus();
-  return statement;
+  it->second->Reset();
+  return it->second.get();
 }
 
 absl::Status SqliteDatabase::Begin() { return Exec("BEGIN IMMEDIATE"); }
@@ -223,6 +253,54 @@ absl::Status SqliteDatabase::ReleaseSavepoint(absl::string_view name) {
 }
 absl::Status SqliteDatabase::RollbackToSavepoint(absl::string_view name) {
   return Exec(absl::StrCat("ROLLBACK TO SAVEPOINT \"", name, "\""));
+}
+
+absl::StatusOr<Transaction> Transaction::Begin(SqliteDatabase& db) {
+  if (absl::Status status = db.Begin(); !status.ok()) return status;
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)) {}
+
+Transaction::~Transaction() {
+  // SQLite may already have rolled back on its own (e.g. a full disk).
+  if (db_ != nullptr && db_->in_transaction()) db_->Rollback().IgnoreError();
+}
+
+absl::Status Transaction::Commit() {
+  if (db_ == nullptr) {
+    return absl::FailedPreconditionError("transaction already finished");
+  }
+  absl::Status status = db_->Commit();
+  if (status.ok()) db_ = nullptr;
+  return status;
+}
+
+absl::StatusOr<ScopedSavepoint> ScopedSavepoint::Begin(SqliteDatabase& db,
+                                                       std::string name) {
+  if (absl::Status status = db.Savepoint(name); !status.ok()) return status;
+  return ScopedSavepoint(&db, std::move(name));
+}
+
+ScopedSavepoint::ScopedSavepoint(ScopedSavepoint&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), name_(std::move(other.name_)) {}
+
+ScopedSavepoint::~ScopedSavepoint() {
+  if (db_ == nullptr || !db_->in_transaction()) return;
+  // Rolling back to a savepoint keeps it open; releasing it ends it.
+  db_->RollbackToSavepoint(name_).IgnoreError();
+  db_->ReleaseSavepoint(name_).IgnoreError();
+}
+
+absl::Status ScopedSavepoint::Release() {
+  if (db_ == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("savepoint ", name_, " already finished"));
+  }
+  absl::Status status = db_->ReleaseSavepoint(name_);
+  if (status.ok()) db_ = nullptr;
+  return status;
 }
 
 }  // namespace lienthong

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -11,6 +13,7 @@ namespace lienthong {
 namespace {
 
 using ::lienthong::testing::IsOk;
+using ::lienthong::testing::IsOkAndHolds;
 using ::lienthong::testing::StatusCodeIs;
 using ::lienthong::testing::StatusIs;
 using ::testing::HasSubstr;
@@ -150,6 +153,118 @@ TEST_F(SqliteDatabaseTest, ReadersSeeCommitsMadeAfterAPartlyReadStatement) {
   SqliteStatement* count = *reader->Prepare("SELECT COUNT(*) FROM units");
   ASSERT_THAT(count->Step(), IsOk());
   EXPECT_EQ(count->ColumnInt64(0), 3);
+}
+
+TEST_F(SqliteDatabaseTest, TransactionCommitsOnlyWhenAsked) {
+  {
+    LT_ASSERT_OK_AND_ASSIGN(Transaction transaction, Transaction::Begin(*db_));
+    ASSERT_THAT(Insert("00001", "Phúc Xá"), IsOk());
+    // Dropped without Commit(): an early return undoes the insert.
+  }
+  EXPECT_FALSE(db_->in_transaction());
+  EXPECT_EQ(Count(), 0);
+
+  LT_ASSERT_OK_AND_ASSIGN(Transaction transaction, Transaction::Begin(*db_));
+  ASSERT_THAT(Insert("00001", "Phúc Xá"), IsOk());
+  ASSERT_THAT(transaction.Commit(), IsOk());
+  EXPECT_THAT(transaction.Commit(),
+              StatusCodeIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_FALSE(db_->in_transaction());
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(SqliteDatabaseTest, ScopedSavepointUndoesOnlyItsPartUnlessReleased) {
+  LT_ASSERT_OK_AND_ASSIGN(Transaction transaction, Transaction::Begin(*db_));
+  ASSERT_THAT(Insert("00001", "Phúc Xá"), IsOk());
+  {
+    LT_ASSERT_OK_AND_ASSIGN(ScopedSavepoint undone,
+                            ScopedSavepoint::Begin(*db_, "undone"));
+    ASSERT_THAT(Insert("00004", "Trúc Bạch"), IsOk());
+  }
+  {
+    LT_ASSERT_OK_AND_ASSIGN(ScopedSavepoint kept,
+                            ScopedSavepoint::Begin(*db_, "kept"));
+    ASSERT_THAT(Insert("00097", "Hồng Hà"), IsOk());
+    ASSERT_THAT(kept.Release(), IsOk());
+  }
+  ASSERT_THAT(transaction.Commit(), IsOk());
+  SqliteStatement* codes = *db_->Prepare("SELECT code FROM units ORDER BY 1");
+  std::vector<std::string> found;
+  while (*codes->Step()) found.push_back(codes->ColumnText(0));
+  EXPECT_THAT(found, ::testing::ElementsAre("00001", "00097"));
+}
+
+TEST_F(SqliteDatabaseTest, ForeignKeysAreEnforced) {
+  ASSERT_THAT(db_->Exec("CREATE TABLE names (code TEXT REFERENCES units(code), "
+                        "name TEXT)"),
+              IsOk());
+  EXPECT_THAT(db_->Exec("INSERT INTO names VALUES ('missing', 'x')"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("FOREIGN KEY")));
+}
+
+TEST_F(SqliteDatabaseTest, SecondWriterIsUnavailableWhileTheFirstHoldsTheLock) {
+  LT_ASSERT_OK_AND_ASSIGN(
+      auto other,
+      SqliteDatabase::Open({db_->path(), /*read_only=*/false,
+                            /*busy_timeout=*/absl::ZeroDuration()}));
+  ASSERT_THAT(db_->Begin(), IsOk());
+  EXPECT_THAT(other->Begin(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("locked")));
+  ASSERT_THAT(db_->Commit(), IsOk());
+  EXPECT_THAT(other->Begin(), IsOk());
+  EXPECT_THAT(other->Rollback(), IsOk());
+}
+
+TEST_F(SqliteDatabaseTest, BlobsIntsAndOptionalsRoundTrip) {
+  ASSERT_THAT(
+      db_->Exec("CREATE TABLE blobs (id INTEGER, data BLOB, note TEXT)"),
+      IsOk());
+  const std::string bytes("\0\x01\xff binary", 10);
+  SqliteStatement* insert =
+      *db_->Prepare("INSERT INTO blobs (id, data, note) VALUES (?, ?, ?)");
+  ASSERT_THAT(insert->Bind(1, 7)
+                  .BindBlob(2, bytes)
+                  .Bind(3, absl::optional<std::string>("seven"))
+                  .Run(),
+              IsOk());
+  // The same statement again after Reset(), with NULLs this time.
+  insert->Reset();
+  ASSERT_THAT(insert->Bind(1, 8)
+                  .BindBlob(2, absl::optional<std::string>())
+                  .Bind(3, absl::optional<std::string>())
+                  .Run(),
+              IsOk());
+
+  SqliteStatement* select =
+      *db_->Prepare("SELECT id, data, note FROM blobs ORDER BY id");
+  EXPECT_EQ(select->ColumnCount(), 3);
+  ASSERT_THAT(select->Step(), IsOkAndHolds(true));
+  EXPECT_EQ(select->ColumnInt64(0), 7);
+  EXPECT_EQ(select->ColumnBlob(1), bytes);
+  EXPECT_EQ(select->ColumnText(2), "seven");
+  ASSERT_THAT(select->Step(), IsOkAndHolds(true));
+  EXPECT_EQ(select->ColumnInt64(0), 8);
+  EXPECT_TRUE(select->ColumnIsNull(1));
+  EXPECT_TRUE(select->ColumnIsNull(2));
+  EXPECT_THAT(select->Step(), IsOkAndHolds(false));
+}
+
+TEST_F(SqliteDatabaseTest, OpenReadOnlyGivesAReaderOnTheSameFile) {
+  ASSERT_THAT(Insert("00001", "Phúc Xá"), IsOk());
+  LT_ASSERT_OK_AND_ASSIGN(auto reader, db_->OpenReadOnly());
+  SqliteStatement* count = *reader->Prepare("SELECT COUNT(*) FROM units");
+  ASSERT_THAT(count->Step(), IsOkAndHolds(true));
+  EXPECT_EQ(count->ColumnInt64(0), 1);
+  EXPECT_THAT(reader->Exec("INSERT INTO units VALUES ('2', 'x', 1, 1)"),
+              StatusCodeIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST(SqliteDatabaseOpenTest, InMemoryDatabaseHasNoReaders) {
+  LT_ASSERT_OK_AND_ASSIGN(auto db, SqliteDatabase::Open({":memory:"}));
+  EXPECT_THAT(db->Exec("CREATE TABLE t (x INTEGER)"), IsOk());
+  EXPECT_THAT(db->OpenReadOnly().status(),
+              StatusCodeIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(SqliteDatabaseOpenTest, MissingDirectoryIsFailedPrecondition) {
