@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "services/ingestion/registry_lookup.h"
 
@@ -27,6 +28,7 @@ class FakeRegistry final : public RegistryLookup {
     province.set_name("units/01");
     province.set_level(common::v1::UNIT_LEVEL_PROVINCE);
     units["units/01"] = province;
+    children["units/01"] = {"units/00097"};
 
     registry::v1::Indicator trainings;
     trainings.set_code("NLS.SO_LOP");
@@ -72,10 +74,17 @@ class FakeRegistry final : public RegistryLookup {
       const std::string& name) override {
     return Find(schedules, name);
   }
+  // The same children on every date.
+  absl::StatusOr<std::vector<std::string>> ListChildren(
+      const std::string& parent, absl::CivilDay) override {
+    if (units.count(parent) == 0) return absl::NotFoundError(parent);
+    return children[parent];
+  }
 
   std::map<std::string, registry::v1::AdminUnit> units;
   std::map<std::string, registry::v1::Indicator> indicators;
   std::map<std::string, registry::v1::ReportingSchedule> schedules;
+  std::map<std::string, std::vector<std::string>> children;
 };
 
 }  // namespace lienthong::ingestion

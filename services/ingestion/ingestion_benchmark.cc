@@ -72,6 +72,10 @@ class BenchRegistry final : public RegistryLookup {
       const std::string&) override {
     return schedule_;
   }
+  absl::StatusOr<std::vector<std::string>> ListChildren(
+      const std::string&, absl::CivilDay) override {
+    return std::vector<std::string>();
+  }
 
  private:
   registry::v1::ReportingSchedule schedule_;

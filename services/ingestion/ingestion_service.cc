@@ -66,6 +66,37 @@ grpc::Status IngestionServiceImpl::StreamValues(
   return Submit(context, batch, 1000000, response);
 }
 
+grpc::Status IngestionServiceImpl::ImportBatches(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportBatchesResponse,
+                             v1::ImportBatchesRequest>* stream) {
+  const Caller caller = CallerOf(*context);
+  v1::ImportBatchesRequest message;
+  for (int64_t index = 0; stream->Read(&message); ++index) {
+    v1::SubmitValuesRequest batch;
+    *batch.mutable_options() = std::move(*message.mutable_options());
+    batch.mutable_rows()->Swap(message.mutable_rows());
+    // Each batch is authorized, validated and made durable on its own, so a
+    // refused one does not end the stream.
+    BatchOutcome outcome;
+    outcome.status = authorizer_->Authorize(caller, "ingestion.values.submit",
+                                            batch.options().schedule());
+    if (outcome.status.ok()) {
+      outcome = intake_->SubmitBatch(batch, caller.identity);
+    }
+    if (outcome.status.ok() && outcome.summary.last_sequence() > 0) {
+      notifier_->Notify(outcome.summary.last_sequence());
+    }
+    v1::ImportBatchesResponse response;
+    response.set_batch(index);
+    response.set_code(static_cast<int32_t>(outcome.status.code()));
+    response.set_message(std::string(outcome.status.message()));
+    *response.mutable_summary() = std::move(outcome.summary);
+    if (!stream->Write(response)) break;  // the client went away
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status IngestionServiceImpl::ListValues(
     grpc::ServerContext* context, const v1::ListValuesRequest* request,
     v1::ListValuesResponse* response) {

@@ -37,6 +37,10 @@ class IngestionServiceImpl final : public v1::IngestionService::Service {
   grpc::Status StreamValues(grpc::ServerContext* context,
                             grpc::ServerReader<v1::StreamValuesRequest>* reader,
                             v1::ImportSummary* response) override;
+  grpc::Status ImportBatches(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportBatchesResponse,
+                               v1::ImportBatchesRequest>* stream) override;
   grpc::Status ListValues(grpc::ServerContext* context,
                           const v1::ListValuesRequest* request,
                           v1::ListValuesResponse* response) override;

@@ -27,6 +27,14 @@ v1::ValueRow Count(const std::string& period, int64_t count) {
   return row;
 }
 
+class DenyAllAuthorizer final : public Authorizer {
+ public:
+  absl::Status Authorize(const Caller&, absl::string_view,
+                         absl::string_view) const override {
+    return absl::PermissionDeniedError("not this caller");
+  }
+};
+
 class IngestionServiceTest : public ::testing::Test {
  protected:
   IngestionServiceTest() {
@@ -114,6 +122,78 @@ TEST_F(IngestionServiceTest, WatchersReceiveChangesInOrderAsTheyCommit) {
   EXPECT_EQ(response.head_sequence(), 2);
   context.TryCancel();
   watch->Finish().IgnoreError();
+}
+
+TEST_F(IngestionServiceTest, ImportBatchesAcknowledgesEachBatchOnItsOwn) {
+  grpc::ClientContext context;
+  auto stream = stub_->ImportBatches(&context);
+  auto batch = [](std::vector<v1::ValueRow> rows, const std::string& id) {
+    v1::ImportBatchesRequest request;
+    request.mutable_options()->set_schedule("schedules/cds-xa-thang");
+    request.mutable_options()->set_request_id(id);
+    for (auto& row : rows) *request.add_rows() = std::move(row);
+    return request;
+  };
+  v1::ValueRow ratio;
+  ratio.set_unit("units/00097");
+  ratio.set_indicator("indicators/HTS.CAP_QUANG");
+  ratio.set_period("2025-M12");
+  ratio.mutable_value()->mutable_ratio()->set_numerator(3);
+  ratio.mutable_value()->mutable_ratio()->set_denominator(4);
+  // Write, then read: the in-process transport completes a write only once
+  // the other side reads it (over TCP a client may send ahead).
+  std::vector<v1::ImportBatchesRequest> batches = {
+      batch({Count("2025-M12", 1)}, "b-0"),
+      // 2025-M11 is locked on 5 December: this batch alone is refused.
+      batch({ratio, Count("2025-M11", 1)}, "b-1"), batch({ratio}, "b-2"),
+      batch({Count("2025-M12", 1)}, "b-0")};  // b-0 again
+  std::vector<v1::ImportBatchesResponse> acks(batches.size());
+  for (size_t i = 0; i < batches.size(); ++i) {
+    ASSERT_TRUE(stream->Write(batches[i]));
+    ASSERT_TRUE(stream->Read(&acks[i]));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  EXPECT_TRUE(stream->Finish().ok());
+
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(acks[i].batch(), i);
+  EXPECT_EQ(acks[0].code(), 0);
+  EXPECT_EQ(acks[0].summary().created(), 1);
+  EXPECT_EQ(acks[1].code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(acks[1].message(), ::testing::HasSubstr("nothing was written"));
+  ASSERT_EQ(acks[1].summary().problems_size(), 1);
+  EXPECT_EQ(acks[1].summary().problems(0).row(), 1);
+  EXPECT_EQ(acks[1].summary().problems(0).reason(), "PERIOD_LOCKED");
+  EXPECT_EQ(acks[2].code(), 0);
+  EXPECT_EQ(acks[2].summary().created(), 1);
+  EXPECT_EQ(acks[2].summary().last_sequence(), 2);
+  EXPECT_TRUE(acks[3].summary().replayed());
+  EXPECT_EQ(acks[3].summary().last_sequence(), 1);
+
+  v1::ListValuesRequest list;
+  grpc::ClientContext list_context;
+  v1::ListValuesResponse values;
+  ASSERT_TRUE(stub_->ListValues(&list_context, list, &values).ok());
+  EXPECT_EQ(values.values_size(), 2);
+}
+
+TEST_F(IngestionServiceTest, ImportBatchesAsksTheAuthorizerForEveryBatch) {
+  DenyAllAuthorizer deny;
+  IngestionServiceImpl denied(intake_.get(), store_.get(), &notifier_, &deny);
+  testing::InProcessServer server(std::vector<HostedService>{
+      {"lienthong.ingestion.v1.IngestionService", &denied}});
+  auto stub = v1::IngestionService::NewStub(server.channel());
+  grpc::ClientContext context;
+  auto stream = stub->ImportBatches(&context);
+  v1::ImportBatchesRequest request;
+  request.mutable_options()->set_schedule("schedules/cds-xa-thang");
+  *request.add_rows() = Count("2025-M12", 1);
+  ASSERT_TRUE(stream->Write(request));
+  v1::ImportBatchesResponse ack;
+  ASSERT_TRUE(stream->Read(&ack));
+  EXPECT_EQ(ack.code(), grpc::StatusCode::PERMISSION_DENIED);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(*store_->HeadSequence(), 0);
 }
 
 }  // namespace

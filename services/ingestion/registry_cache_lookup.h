@@ -36,6 +36,12 @@ class RegistryCacheLookup final : public RegistryLookup {
     if (cache == nullptr) return NotConnected();
     return cache->GetSchedule(name);
   }
+  absl::StatusOr<std::vector<std::string>> ListChildren(
+      const std::string& parent, absl::CivilDay date) override {
+    registry::RegistryCache* cache = cache_.load();
+    if (cache == nullptr) return NotConnected();
+    return cache->ListChildren(parent, date);
+  }
 
  private:
   static absl::Status NotConnected() {

@@ -6,8 +6,10 @@
 // fake.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "lienthong/registry/v1/admin_unit.pb.h"
 #include "lienthong/registry/v1/indicator.pb.h"
 #include "lienthong/registry/v1/reporting_schedule.pb.h"
@@ -24,6 +26,10 @@ class RegistryLookup {
       const std::string& name) = 0;
   virtual absl::StatusOr<registry::v1::ReportingSchedule> GetSchedule(
       const std::string& name) = 0;
+  // Names of the units directly under `parent` in the hierarchy in force on
+  // `date`.
+  virtual absl::StatusOr<std::vector<std::string>> ListChildren(
+      const std::string& parent, absl::CivilDay date) = 0;
 };
 
 }  // namespace lienthong::ingestion

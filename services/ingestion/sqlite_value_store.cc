@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/storage/group_commit_writer.h"
 #include "libs/storage/migrations.h"
@@ -40,6 +42,13 @@ CREATE TABLE value_requests (
 ALTER TABLE changes ADD COLUMN commit_nanos INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE changes ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX changes_as_of ON changes (unit, indicator, period, commit_nanos);
+)sql"},
+      {3, "write time of current values, for updated-since reads", R"sql(
+ALTER TABLE data_values ADD COLUMN written_nanos INTEGER NOT NULL DEFAULT 0;
+UPDATE data_values SET written_nanos = COALESCE((SELECT MAX(c.commit_nanos)
+  FROM changes c WHERE c.unit = data_values.unit AND
+  c.indicator = data_values.indicator AND c.period = data_values.period), 0);
+CREATE INDEX data_values_by_written ON data_values (written_nanos);
 )sql"}};
   return *migrations;
 }
@@ -71,6 +80,7 @@ v1::ValueRevision RevisionOf(const v1::Change& change) {
   revision.set_comment(change.value().comment());
   *revision.mutable_written() = change.value().written();
   revision.set_sequence(change.sequence());
+  revision.set_source_system(change.value().source_system());
   return revision;
 }
 
@@ -125,60 +135,95 @@ absl::StatusOr<absl::optional<v1::DataValue>> SqliteValueStore::Get(
   return absl::optional<v1::DataValue>(std::move(found->front()));
 }
 
+// The WHERE conditions of `query` on table alias `t`, parameters ?1-?9, and
+// binding them.
+std::string QueryFilters(const ValueQuery& query, absl::string_view t) {
+  std::string where = absl::StrCat("(", t, ".unit, ", t, ".indicator, ", t,
+                                   ".period) > (?1, ?2, ?3)");
+  if (!query.unit.empty()) absl::StrAppend(&where, " AND ", t, ".unit = ?4");
+  if (!query.units.empty()) {
+    absl::StrAppend(&where, " AND ", t,
+                    ".unit IN (SELECT value FROM json_each(?5))");
+  }
+  if (!query.indicator.empty()) {
+    absl::StrAppend(&where, " AND ", t, ".indicator = ?6");
+  }
+  if (!query.period.empty())
+    absl::StrAppend(&where, " AND ", t, ".period = ?7");
+  return where;
+}
+
+void BindQuery(const ValueQuery& query, SqliteStatement& statement) {
+  std::vector<std::string> after = absl::StrSplit(query.after, '/');
+  after.resize(3);
+  statement.Bind(1, after[0]).Bind(2, after[1]).Bind(3, after[2]);
+  if (!query.unit.empty()) statement.Bind(4, query.unit);
+  if (!query.units.empty()) {
+    // Codes are digits; quotes and backslashes escaped all the same.
+    std::string json = "[";
+    for (const std::string& unit : query.units) {
+      if (json.size() > 1) json += ",";
+      absl::StrAppend(
+          &json, "\"",
+          absl::StrReplaceAll(unit, {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
+    }
+    json += "]";
+    statement.Bind(5, json);
+  }
+  if (!query.indicator.empty()) statement.Bind(6, query.indicator);
+  if (!query.period.empty()) statement.Bind(7, query.period);
+}
+
 absl::StatusOr<std::vector<v1::DataValue>> SqliteValueStore::List(
     const ValueQuery& query) {
-  std::string sql =
-      "SELECT body FROM data_values WHERE "
-      "(unit || '/' || indicator || '/' || period) > ?1";
-  if (!query.unit.empty()) sql += " AND unit = ?2";
-  if (!query.indicator.empty()) sql += " AND indicator = ?3";
-  if (!query.period.empty()) sql += " AND period = ?4";
-  if (!query.schedule.empty()) sql += " AND schedule = ?5";
-  sql += " ORDER BY unit, indicator, period LIMIT ?6";
+  std::string sql = absl::StrCat("SELECT v.body FROM data_values v WHERE ",
+                                 QueryFilters(query, "v"));
+  if (!query.schedule.empty()) sql += " AND v.schedule = ?8";
+  if (query.updated_since_nanos > 0) sql += " AND v.written_nanos >= ?9";
+  sql += " ORDER BY v.unit, v.indicator, v.period LIMIT ?10";
   absl::MutexLock lock(&reader_mutex_);
   absl::StatusOr<SqliteStatement*> select = reader_->Prepare(sql);
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, query.after);
-  if (!query.unit.empty()) (*select)->Bind(2, query.unit);
-  if (!query.indicator.empty()) (*select)->Bind(3, query.indicator);
-  if (!query.period.empty()) (*select)->Bind(4, query.period);
-  if (!query.schedule.empty()) (*select)->Bind(5, query.schedule);
-  (*select)->Bind(6, int64_t{query.limit});
+  BindQuery(query, **select);
+  if (!query.schedule.empty()) (*select)->Bind(8, query.schedule);
+  if (query.updated_since_nanos > 0) {
+    (*select)->Bind(9, query.updated_since_nanos);
+  }
+  (*select)->Bind(10, int64_t{query.limit});
   return ReadBodies<v1::DataValue>(**select);
 }
 
 absl::StatusOr<std::vector<v1::DataValue>> SqliteValueStore::ListAsOf(
     const ValueQuery& query, int64_t as_of_unix_nanos) {
-  std::string filters;
-  if (!query.unit.empty()) filters += " AND unit = ?2";
-  if (!query.indicator.empty()) filters += " AND indicator = ?3";
-  if (!query.period.empty()) filters += " AND period = ?4";
+  // Each key's latest change committed by `as_of`, unless it deleted the value.
   std::string sql = absl::StrCat(
       "SELECT c.body FROM changes c JOIN (SELECT MAX(sequence) AS last FROM "
-      "changes WHERE commit_nanos <= ?7",
-      filters,
-      " GROUP BY unit, indicator, period) l ON c.sequence = l.last "
-      "WHERE c.deleted = 0 AND (c.unit || '/' || c.indicator || '/' || "
-      "c.period) > ?1 ORDER BY c.unit, c.indicator, c.period LIMIT ?6");
+      "changes l WHERE l.commit_nanos <= ?11 AND ",
+      QueryFilters(query, "l"),
+      " GROUP BY l.unit, l.indicator, l.period) k ON c.sequence = k.last "
+      "WHERE c.deleted = 0 ORDER BY c.unit, c.indicator, c.period");
   absl::MutexLock lock(&reader_mutex_);
   absl::StatusOr<SqliteStatement*> select = reader_->Prepare(sql);
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, query.after);
-  if (!query.unit.empty()) (*select)->Bind(2, query.unit);
-  if (!query.indicator.empty()) (*select)->Bind(3, query.indicator);
-  if (!query.period.empty()) (*select)->Bind(4, query.period);
-  (*select)->Bind(6, int64_t{query.limit}).Bind(7, as_of_unix_nanos);
-  absl::StatusOr<std::vector<v1::Change>> changes =
-      ReadBodies<v1::Change>(**select);
-  if (!changes.ok()) return changes.status();
+  BindQuery(query, **select);
+  (*select)->Bind(11, as_of_unix_nanos);
   std::vector<v1::DataValue> values;
-  for (v1::Change& change : *changes) {
+  // The schedule is only in the body; read until the page is full.
+  while (static_cast<int>(values.size()) < query.limit) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    v1::Change change;
+    if (!change.ParseFromString((*select)->ColumnText(0))) {
+      return absl::DataLossError("stored change does not parse");
+    }
     if (!query.schedule.empty() &&
         change.value().schedule() != query.schedule) {
       continue;
     }
     values.push_back(std::move(*change.mutable_value()));
   }
+  (*select)->Reset();
   return values;
 }
 
@@ -271,9 +316,10 @@ absl::StatusOr<int64_t> SqliteValueStore::Apply(
         *write.value.mutable_written() = written;
         *change.mutable_value() = write.value;
         absl::StatusOr<SqliteStatement*> upsert = db.Prepare(
-            "INSERT INTO data_values (unit, indicator, period, schedule, body) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (unit, indicator, period) DO "
-            "UPDATE SET schedule = excluded.schedule, body = excluded.body");
+            "INSERT INTO data_values (unit, indicator, period, schedule, body, "
+            "written_nanos) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (unit, "
+            "indicator, period) DO UPDATE SET schedule = excluded.schedule, "
+            "body = excluded.body, written_nanos = excluded.written_nanos");
         if (!upsert.ok()) return upsert.status();
         absl::Status s = (*upsert)
                              ->Bind(1, key.unit)
@@ -281,6 +327,7 @@ absl::StatusOr<int64_t> SqliteValueStore::Apply(
                              .Bind(3, key.period)
                              .Bind(4, write.value.schedule())
                              .BindBlob(5, write.value.SerializeAsString())
+                             .Bind(6, commit_nanos)
                              .Run();
         if (!s.ok()) return s;
       }

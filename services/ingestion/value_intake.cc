@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -104,6 +105,16 @@ std::pair<std::string, std::string> ValueProblem(const common::v1::Value& value,
   return {"", ""};
 }
 
+bool IsSourceSystem(absl::string_view id) {
+  if (id.size() > 64) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string KeyText(const ValueKey& key) {
   return absl::StrCat(key.unit, "/", key.indicator, "/", key.period);
 }
@@ -119,6 +130,22 @@ struct CheckedRow {
 absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
     const v1::SubmitValuesRequest& request, const std::string& actor,
     int max_rows) {
+  return Run(request, actor, max_rows, nullptr);
+}
+
+BatchOutcome ValueIntake::SubmitBatch(const v1::SubmitValuesRequest& request,
+                                      const std::string& actor, int max_rows) {
+  BatchOutcome outcome;
+  absl::StatusOr<v1::ImportSummary> summary =
+      Run(request, actor, max_rows, &outcome.summary);
+  outcome.status = summary.status();
+  if (summary.ok()) outcome.summary = *std::move(summary);
+  return outcome;
+}
+
+absl::StatusOr<v1::ImportSummary> ValueIntake::Run(
+    const v1::SubmitValuesRequest& request, const std::string& actor,
+    int max_rows, v1::ImportSummary* refused) {
   const v1::BatchOptions& options = request.options();
   if (!options.request_id().empty()) {
     absl::StatusOr<absl::optional<std::string>> stored =
@@ -254,6 +281,10 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
     if (row.comment().size() > kMaxComment) {
       problem("comment", "COMMENT_TOO_LONG", "at most 1000 bytes");
     }
+    if (!row.source_system().empty() && !IsSourceSystem(row.source_system())) {
+      problem("source_system", "INVALID_SOURCE_SYSTEM",
+              "1-64 letters, digits, '.', '_' or '-', e.g. motcua.xa-phuc-xa");
+    }
     if (summary.problems_size() > before) continue;
     ValueKey key{row.unit().substr(sizeof("units/") - 1),
                  row.indicator().substr(sizeof("indicators/") - 1),
@@ -281,6 +312,7 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
     value.set_schedule(options.schedule());
     if (!deleting) *value.mutable_value() = row.value();
     value.set_comment(row.comment());
+    value.set_source_system(row.source_system());
     value.set_late(dates.has_value() && today > dates->submit_deadline);
     rows.push_back(std::move(checked));
   }
@@ -297,6 +329,7 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
           {absl::StrCat("rows[", problem.row(), "].", problem.field()),
            absl::StrCat(problem.reason(), ": ", problem.description())});
     }
+    if (refused != nullptr) *refused = summary;
     return InvalidArgumentWithViolations(
         absl::StrCat(rejected_rows.size(), " of ", request.rows_size(),
                      " rows are invalid; nothing was written"),
@@ -375,15 +408,48 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
   return summary;
 }
 
+absl::StatusOr<std::vector<std::string>> ValueIntake::UnitAndDescendants(
+    const std::string& unit, absl::CivilDay date) {
+  std::vector<std::string> names = {unit};
+  std::set<std::string> seen = {unit};
+  // Breadth first: province, its districts (before 2025-07-01), communes.
+  for (size_t next = 0; next < names.size(); ++next) {
+    absl::StatusOr<std::vector<std::string>> children =
+        registry_->ListChildren(names[next], date);
+    if (!children.ok()) return children.status();
+    for (std::string& child : *children) {
+      if (seen.insert(child).second) names.push_back(std::move(child));
+    }
+  }
+  std::vector<std::string> codes;
+  for (const std::string& name : names) {
+    codes.push_back(name.substr(sizeof("units/") - 1));
+  }
+  return codes;
+}
+
 absl::StatusOr<v1::ListValuesResponse> ValueIntake::ListValues(
     const v1::ListValuesRequest& request) {
   std::vector<FieldViolation> violations;
   if (request.page_size() < 0) {
     violations.push_back({"page_size", "must not be negative"});
   }
-  if (request.include_descendants()) {
+  if (!request.unit().empty() && !absl::StartsWith(request.unit(), "units/")) {
+    violations.push_back({"unit", "must be units/{code}"});
+  }
+  if (request.include_descendants() && request.unit().empty()) {
     violations.push_back(
-        {"include_descendants", "descendant reads are not available yet"});
+        {"include_descendants", "needs the unit whose descendants to read"});
+  }
+  absl::optional<Period> period;
+  if (!request.period().empty()) {
+    absl::StatusOr<Period> parsed = Period::Parse(request.period());
+    if (parsed.ok()) {
+      period = *parsed;
+    } else {
+      violations.push_back(
+          {"period", "must be a canonical period, e.g. 2025-M06"});
+    }
   }
   auto strip = [](const std::string& name, absl::string_view prefix) {
     return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
@@ -393,11 +459,30 @@ absl::StatusOr<v1::ListValuesResponse> ValueIntake::ListValues(
                                          "INVALID_LIST_REQUEST", violations);
   }
   ValueQuery query;
-  query.unit = strip(request.unit(), "units/");
+  if (request.include_descendants()) {
+    absl::CivilDay date =
+        period.has_value() ? period->CalendarSpan().last : Today(*clock_);
+    absl::StatusOr<std::vector<std::string>> units =
+        UnitAndDescendants(request.unit(), date);
+    if (absl::IsNotFound(units.status())) {
+      return InvalidArgumentWithViolations(
+          "unknown unit", "UNKNOWN_UNIT",
+          {{"unit", absl::StrCat("no unit ", request.unit())}});
+    }
+    if (!units.ok()) return units.status();
+    query.units = *std::move(units);
+  } else {
+    query.unit = strip(request.unit(), "units/");
+  }
   query.indicator = strip(request.indicator(), "indicators/");
   query.period = request.period();
   query.schedule = request.schedule();
   query.after = request.page_token();
+  if (request.has_updated_since()) {
+    query.updated_since_nanos =
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+            request.updated_since());
+  }
   query.limit =
       request.page_size() == 0 ? 1000 : std::min(request.page_size(), 10000);
   absl::StatusOr<std::vector<v1::DataValue>> values =

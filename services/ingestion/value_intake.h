@@ -8,8 +8,10 @@
 // report are deleted), delete. No gRPC here.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "lienthong/ingestion/v1/ingestion_service.pb.h"
 
 namespace lienthong {
@@ -20,6 +22,14 @@ namespace lienthong::ingestion {
 
 class RegistryLookup;
 class ValueStore;
+
+// What a batch came to: `status` is OK when it was written (or replayed, or
+// validated in a dry run), else why it was refused; `summary` says what it did
+// and, when rows were invalid (INVALID_ARGUMENT, nothing written), which.
+struct BatchOutcome {
+  absl::Status status;
+  v1::ImportSummary summary;
+};
 
 class ValueIntake {
  public:
@@ -32,6 +42,9 @@ class ValueIntake {
   absl::StatusOr<v1::ImportSummary> Submit(
       const v1::SubmitValuesRequest& request, const std::string& actor,
       int max_rows = 50000);
+  // The same, keeping the rejected rows of a refused batch in the outcome.
+  BatchOutcome SubmitBatch(const v1::SubmitValuesRequest& request,
+                           const std::string& actor, int max_rows = 50000);
   absl::StatusOr<v1::ListValuesResponse> ListValues(
       const v1::ListValuesRequest& request);
   absl::StatusOr<v1::ListValueRevisionsResponse> ListValueRevisions(
@@ -40,6 +53,14 @@ class ValueIntake {
       const v1::GetChangeFeedPositionRequest& request);
 
  private:
+  // Submit, and when rows are invalid, their problems in `*refused`.
+  absl::StatusOr<v1::ImportSummary> Run(const v1::SubmitValuesRequest& request,
+                                        const std::string& actor, int max_rows,
+                                        v1::ImportSummary* refused);
+  // Codes of `unit` and the units under it on `date`.
+  absl::StatusOr<std::vector<std::string>> UnitAndDescendants(
+      const std::string& unit, absl::CivilDay date);
+
   ValueStore* store_;
   RegistryLookup* registry_;
   const Clock* clock_;

@@ -301,5 +301,123 @@ TEST_F(ValueIntakeTest, BatchLevelErrors) {
               StatusCodeIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(ValueIntakeTest, TheSourceSystemIsKeptWithTheValueAndItsRevisions) {
+  v1::ValueRow row = Count("2025-M12", 4);
+  row.set_source_system("motcua.xa-phuc-xa");
+  ASSERT_THAT(Submit({row}), IsOk());
+  v1::ListValuesRequest list;
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListValuesResponse listed,
+                          intake_->ListValues(list));
+  ASSERT_EQ(listed.values_size(), 1);
+  EXPECT_EQ(listed.values(0).source_system(), "motcua.xa-phuc-xa");
+  v1::ListValueRevisionsRequest history;
+  history.set_unit("units/00097");
+  history.set_indicator("indicators/NLS.SO_LOP");
+  history.set_period("2025-M12");
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListValueRevisionsResponse revisions,
+                          intake_->ListValueRevisions(history));
+  ASSERT_EQ(revisions.revisions_size(), 1);
+  EXPECT_EQ(revisions.revisions(0).source_system(), "motcua.xa-phuc-xa");
+
+  v1::ValueRow bad = Count("2025-M12", 5);
+  bad.set_source_system("hệ thống xã");
+  absl::StatusOr<v1::ImportSummary> refused =
+      Submit({Count("2025-M12", 5), bad});
+  EXPECT_THAT(refused, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Fields(refused.status()), ElementsAre("rows[1].source_system"));
+}
+
+TEST_F(ValueIntakeTest, ARefusedBatchKeepsItsRejectedRows) {
+  v1::SubmitValuesRequest request;
+  request.mutable_options()->set_schedule("schedules/cds-xa-thang");
+  *request.add_rows() = Count("2025-M12", 1);
+  *request.add_rows() = Count("2025-M13", 1);
+  *request.add_rows() = Fibre("2025-M12", 9, 4);
+  BatchOutcome outcome = intake_->SubmitBatch(request, "DEMO.00097.UBND");
+  EXPECT_THAT(outcome.status, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(outcome.summary.received(), 3);
+  EXPECT_EQ(outcome.summary.rejected(), 2);
+  ASSERT_EQ(outcome.summary.problems_size(), 2);
+  EXPECT_EQ(outcome.summary.problems(0).row(), 1);
+  EXPECT_EQ(outcome.summary.problems(0).reason(), "INVALID_PERIOD");
+  EXPECT_EQ(outcome.summary.problems(1).row(), 2);
+  EXPECT_EQ(outcome.summary.problems(1).reason(),
+            "NUMERATOR_ABOVE_DENOMINATOR");
+  EXPECT_THAT(Stored(), ::testing::IsEmpty());
+}
+
+TEST_F(ValueIntakeTest, ListsWhatChangedSinceATime) {
+  ASSERT_THAT(Submit({Count("2025-M12", 1), Fibre("2025-M12", 1, 2)}), IsOk());
+  clock_.Advance(absl::Minutes(5));
+  absl::Time checkpoint = clock_.Now();
+  ASSERT_THAT(Submit({Count("2025-M12", 2), Fibre("2025-M12", 1, 2)}), IsOk());
+
+  v1::ListValuesRequest request;
+  *request.mutable_updated_since() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(checkpoint));
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListValuesResponse changed,
+                          intake_->ListValues(request));
+  ASSERT_EQ(changed.values_size(), 1);  // the unchanged ratio is not
+  EXPECT_EQ(changed.values(0).value().count(), 2);
+  clock_.Advance(absl::Seconds(1));
+  *request.mutable_updated_since() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(clock_.Now()));
+  LT_ASSERT_OK_AND_ASSIGN(changed, intake_->ListValues(request));
+  EXPECT_EQ(changed.values_size(), 0);
+}
+
+TEST_F(ValueIntakeTest, ListsTheValuesOfAUnitsDescendants) {
+  registry::v1::AdminUnit other = registry_.units["units/00097"];
+  other.set_name("units/00100");
+  other.set_code("00100");
+  registry_.units["units/00100"] = other;
+  registry_.children["units/01"].push_back("units/00100");
+  v1::ValueRow row = Count("2025-M12", 3);
+  row.set_unit("units/00100");
+  ASSERT_THAT(Submit({Count("2025-M12", 1), row}), IsOk());
+  registry_.children["units/01"].pop_back();  // 00100 left the province
+
+  v1::ListValuesRequest request;
+  request.set_unit("units/01");
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListValuesResponse own,
+                          intake_->ListValues(request));
+  EXPECT_EQ(own.values_size(), 0);  // the province reported nothing itself
+  request.set_include_descendants(true);
+  request.set_period("2025-M12");
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListValuesResponse under,
+                          intake_->ListValues(request));
+  ASSERT_EQ(under.values_size(), 1);
+  EXPECT_EQ(under.values(0).unit(), "units/00097");
+
+  request.set_unit("units/99999");
+  EXPECT_THAT(intake_->ListValues(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  request.clear_unit();
+  EXPECT_THAT(intake_->ListValues(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(ValueIntakeTest, PagesThroughValuesWithoutRepeatsOrGaps) {
+  std::vector<v1::ValueRow> rows;
+  for (const char* period : {"2025-M12", "2026-M01", "2026-M02"}) {
+    rows.push_back(Count(period, 1));
+    rows.push_back(Fibre(period, 1, 2));
+  }
+  ASSERT_THAT(Submit(rows), IsOk());
+  std::vector<std::string> seen;
+  v1::ListValuesRequest request;
+  request.set_page_size(4);
+  do {
+    LT_ASSERT_OK_AND_ASSIGN(v1::ListValuesResponse page,
+                            intake_->ListValues(request));
+    for (const auto& value : page.values()) seen.push_back(value.name());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  EXPECT_EQ(seen, Stored());
+  EXPECT_EQ(seen.size(), 6u);
+}
+
 }  // namespace
 }  // namespace lienthong::ingestion

@@ -33,11 +33,16 @@ struct ValueWrite {
 
 // Which values to list.
 struct ValueQuery {
-  std::string unit;       // unit code; empty for any
+  std::string unit;  // unit code; empty for any
+  // Unit codes, any of them; empty for any (used instead of `unit`).
+  std::vector<std::string> units;
   std::string indicator;  // indicator code; empty for any
   std::string period;     // canonical period; empty for any
   std::string schedule;   // schedule id; empty for any
   std::string after;      // resume after this "unit/indicator/period"
+  // Only values whose current revision was written at or after this time (Unix
+  // nanoseconds); 0 for any. Not applied to as-of reads.
+  int64_t updated_since_nanos = 0;
   int limit = 1000;
 };
 

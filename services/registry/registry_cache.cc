@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "libs/status/grpc_status.h"
@@ -105,6 +106,39 @@ absl::StatusOr<v1::ReportingSchedule> RegistryCache::GetSchedule(
         request.set_name(name);
         return schedules_->GetSchedule(context, request, schedule);
       });
+}
+
+absl::StatusOr<std::vector<std::string>> RegistryCache::ListChildren(
+    const std::string& parent, absl::CivilDay date) {
+  // Cached with the units: a merge or split drops it like any unit change.
+  absl::StatusOr<v1::ListUnitsResponse> children = Get<v1::ListUnitsResponse>(
+      "units", absl::StrCat(parent, "/children@", absl::FormatCivilTime(date)),
+      [&](grpc::ClientContext* context, v1::ListUnitsResponse* all) {
+        v1::ListUnitsRequest request;
+        request.set_parent(parent);
+        request.mutable_as_of()->set_year(static_cast<int32_t>(date.year()));
+        request.mutable_as_of()->set_month(date.month());
+        request.mutable_as_of()->set_day(date.day());
+        request.set_page_size(1000);
+        grpc::Status status = units_->ListUnits(context, request, all);
+        // A parent with more than a page of children: the rest on new calls.
+        while (status.ok() && !all->next_page_token().empty()) {
+          request.set_page_token(all->next_page_token());
+          grpc::ClientContext next;
+          next.set_deadline(context->deadline());
+          v1::ListUnitsResponse page;
+          status = units_->ListUnits(&next, request, &page);
+          all->MergeFrom(page);
+          all->set_next_page_token(page.next_page_token());
+        }
+        return status;
+      });
+  if (!children.ok()) return children.status();
+  std::vector<std::string> names;
+  for (const v1::AdminUnit& unit : children->units()) {
+    names.push_back(unit.name());
+  }
+  return names;
 }
 
 void RegistryCache::Watch() {

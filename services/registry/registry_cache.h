@@ -11,10 +11,12 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "lienthong/registry/v1/admin_unit_service.grpc.pb.h"
 #include "lienthong/registry/v1/indicator.grpc.pb.h"
@@ -38,6 +40,9 @@ class RegistryCache {
   absl::StatusOr<v1::AdminUnit> GetUnit(const std::string& name);
   // The schedule `name` ("schedules/{id}").
   absl::StatusOr<v1::ReportingSchedule> GetSchedule(const std::string& name);
+  // Names of the units directly under `parent` in the hierarchy on `date`.
+  absl::StatusOr<std::vector<std::string>> ListChildren(
+      const std::string& parent, absl::CivilDay date);
 
   // Waits until the cache has applied the registry's `revision`; false on
   // timeout.

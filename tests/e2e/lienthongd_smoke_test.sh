@@ -116,6 +116,11 @@ grep -q '"created": 1' "$work/out" || fail "SubmitValues returned: $(cat "$work/
 values=$("$buf" curl "${curl_args[@]}" -d '{"unit": "units/00097"}' \
   "$url/lienthong.ingestion.v1.IngestionService/ListValues") || fail "ListValues failed"
 grep -q '"count": "3"' <<<"$values" || fail "ListValues returned: $values"
+# Hà Nội (01) reads its communes' values through the hierarchy of the period.
+values=$("$buf" curl "${curl_args[@]}" \
+  -d "{\"unit\": \"units/01\", \"includeDescendants\": true, \"period\": \"$period\"}" \
+  "$url/lienthong.ingestion.v1.IngestionService/ListValues") || fail "ListValues (descendants) failed"
+grep -q '"name": "dataValues/00097/E2E.SO_LOP/' <<<"$values" || fail "descendant values: $values"
 
 [ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
