@@ -122,6 +122,19 @@ values=$("$buf" curl "${curl_args[@]}" \
   "$url/lienthong.ingestion.v1.IngestionService/ListValues") || fail "ListValues (descendants) failed"
 grep -q '"name": "dataValues/00097/E2E.SO_LOP/' <<<"$values" || fail "descendant values: $values"
 
+# ltctl pushes two communes' CSV report; pushing it again writes nothing twice.
+(cd "$root" && bazel build //tools/ltctl:ltctl 2>&1 | grep -E '^ERROR' || true)
+ltctl="$(cd "$root" && bazel info bazel-bin 2>/dev/null)/tools/ltctl/ltctl"
+printf 'unit,indicator,period,value\n00004,E2E.SO_LOP,%s,7\n00008,E2E.SO_LOP,%s,9\n' \
+  "$period" "$period" >"$work/report.csv"
+push=("$ltctl" push --server="127.0.0.1:$port" --schedule=schedules/e2e-thang
+  --output=json "$work/report.csv")
+"${push[@]}" >"$work/push" || fail "ltctl push: $(cat "$work/push")"
+grep -q '"created": 2' "$work/push" || fail "ltctl push printed: $(cat "$work/push")"
+"${push[@]}" >"$work/push" || fail "ltctl push again: $(cat "$work/push")"
+grep -q '"batchesReplayed": 1\|"batches_replayed": 1' "$work/push" \
+  || fail "the second push was not replayed: $(cat "$work/push")"
+
 [ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
 kill -TERM "$pid"
