@@ -169,10 +169,12 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(db, options));
   // WAL: readers never block the writer. synchronous=FULL: the WAL is synced at
   // every commit, so a commit that returned is on disk.
+  // A 64 MiB page cache (SQLite's default is 2 MiB): batches of thousands of
+  // rows touch more index pages than that, and every miss is a read.
   std::string pragmas =
-      options.read_only ? "PRAGMA foreign_keys=ON;"
+      options.read_only ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
                         : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                          "PRAGMA foreign_keys=ON;";
+                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;";
   if (absl::Status status = database->Exec(pragmas); !status.ok()) {
     return status;
   }

@@ -1,10 +1,12 @@
 #include "services/ingestion/sqlite_value_store.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/storage/group_commit_writer.h"
 #include "libs/storage/migrations.h"
@@ -49,6 +51,10 @@ UPDATE data_values SET written_nanos = COALESCE((SELECT MAX(c.commit_nanos)
   FROM changes c WHERE c.unit = data_values.unit AND
   c.indicator = data_values.indicator AND c.period = data_values.period), 0);
 CREATE INDEX data_values_by_written ON data_values (written_nanos);
+)sql"},
+      {4, "drop changes_by_value: changes_as_of serves the same lookups",
+       R"sql(
+DROP INDEX changes_by_value;
 )sql"}};
   return *migrations;
 }
@@ -84,7 +90,171 @@ v1::ValueRevision RevisionOf(const v1::Change& change) {
   return revision;
 }
 
+std::string KeyText(const ValueKey& key) {
+  return absl::StrCat(key.unit, "/", key.indicator, "/", key.period);
+}
+
+absl::StatusOr<absl::optional<v1::DataValue>> ReadCurrent(SqliteDatabase& db,
+                                                          const ValueKey& key) {
+  absl::StatusOr<SqliteStatement*> select = db.Prepare(
+      "SELECT body FROM data_values WHERE unit = ? AND indicator = ? AND "
+      "period = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, key.unit).Bind(2, key.indicator).Bind(3, key.period);
+  absl::StatusOr<std::vector<v1::DataValue>> found =
+      ReadBodies<v1::DataValue>(**select);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return absl::optional<v1::DataValue>();
+  return absl::optional<v1::DataValue>(std::move(found->front()));
+}
+
+// An upsert that changes nothing a reader sees writes no revision.
+bool Same(const v1::DataValue& stored, const v1::DataValue& next) {
+  return google::protobuf::util::MessageDifferencer::Equals(stored.value(),
+                                                            next.value()) &&
+         stored.comment() == next.comment() &&
+         stored.schedule() == next.schedule();
+}
+
 }  // namespace
+
+// Decides each write's effect against what `db` holds (reads only), counting
+// it in `result`.
+absl::StatusOr<std::vector<SqliteValueStore::PlannedChange>>
+SqliteValueStore::Decide(SqliteDatabase& db,
+                         const std::vector<ValueWrite>& writes,
+                         const std::vector<SliceKey>& replace,
+                         ApplyResult& result) {
+  std::vector<PlannedChange> plan;
+  std::set<std::string> kept;  // keys the batch writes, for replaced slices
+  for (const ValueWrite& write : writes) {
+    absl::StatusOr<absl::optional<v1::DataValue>> current =
+        ReadCurrent(db, write.key);
+    if (!current.ok()) return current.status();
+    if (!replace.empty()) kept.insert(KeyText(write.key));
+    if (write.remove) {
+      if (!current->has_value()) {
+        ++result.unchanged;  // nothing to delete
+        continue;
+      }
+      ++result.deleted;
+    } else if (!current->has_value()) {
+      ++result.created;
+    } else if (Same(**current, write.value)) {
+      ++result.unchanged;
+      continue;
+    } else {
+      ++result.updated;
+    }
+    plan.push_back({write.key, *std::move(current),
+                    write.remove ? nullptr : &write.value});
+  }
+  for (const SliceKey& slice : replace) {
+    absl::StatusOr<SqliteStatement*> select = db.Prepare(
+        "SELECT indicator, body FROM data_values WHERE unit = ? AND period = ? "
+        "AND schedule = ? ORDER BY indicator");
+    if (!select.ok()) return select.status();
+    (*select)
+        ->Bind(1, slice.unit)
+        .Bind(2, slice.period)
+        .Bind(3, slice.schedule);
+    absl::StatusOr<std::vector<v1::DataValue>> stored =
+        ReadBodies<v1::DataValue>(**select, 1);
+    if (!stored.ok()) return stored.status();
+    for (v1::DataValue& value : *stored) {
+      ValueKey key{slice.unit,
+                   value.indicator().substr(sizeof("indicators/") - 1),
+                   slice.period};
+      if (kept.count(KeyText(key)) > 0) continue;
+      ++result.deleted;
+      plan.push_back({std::move(key), std::move(value), nullptr});
+    }
+  }
+  return plan;
+}
+
+// Writes the planned changes, each as a revision on the change feed; returns
+// the last sequence (0 if none).
+absl::StatusOr<int64_t> SqliteValueStore::Execute(
+    SqliteDatabase& db, const std::vector<PlannedChange>& plan,
+    const common::v1::AuditInfo& written) {
+  if (plan.empty()) return 0;
+  const int64_t commit_nanos =
+      google::protobuf::util::TimeUtil::TimestampToNanoseconds(written.time());
+  // Sequences are assigned here, inside the writer's transaction, so each
+  // change is one INSERT with its final body.
+  absl::StatusOr<SqliteStatement*> head =
+      db.Prepare("SELECT COALESCE(MAX(sequence), 0) FROM changes");
+  if (!head.ok()) return head.status();
+  if (absl::StatusOr<bool> row = (*head)->Step(); !row.ok()) {
+    return row.status();
+  }
+  int64_t sequence = (*head)->ColumnInt64(0);
+  for (const PlannedChange& planned : plan) {
+    const ValueKey& key = planned.key;
+    v1::Change change;
+    *change.mutable_commit_time() = written.time();
+    int64_t revision = 1;
+    if (planned.current.has_value()) {
+      *change.mutable_previous_value() = planned.current->value();
+      revision = planned.current->revision() + 1;
+    }
+    if (planned.next == nullptr) {
+      change.set_kind(v1::CHANGE_KIND_DELETE);
+      *change.mutable_value() = *planned.current;
+      // The deletion's revision says who deleted it, when.
+      *change.mutable_value()->mutable_written() = written;
+      absl::StatusOr<SqliteStatement*> remove = db.Prepare(
+          "DELETE FROM data_values WHERE unit = ? AND indicator = ? AND "
+          "period = ?");
+      if (!remove.ok()) return remove.status();
+      absl::Status s = (*remove)
+                           ->Bind(1, key.unit)
+                           .Bind(2, key.indicator)
+                           .Bind(3, key.period)
+                           .Run();
+      if (!s.ok()) return s;
+    } else {
+      change.set_kind(v1::CHANGE_KIND_UPSERT);
+      v1::DataValue* value = change.mutable_value();
+      *value = *planned.next;
+      value->set_revision(revision);
+      *value->mutable_written() = written;
+      absl::StatusOr<SqliteStatement*> upsert = db.Prepare(
+          "INSERT INTO data_values (unit, indicator, period, schedule, body, "
+          "written_nanos) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (unit, "
+          "indicator, period) DO UPDATE SET schedule = excluded.schedule, "
+          "body = excluded.body, written_nanos = excluded.written_nanos");
+      if (!upsert.ok()) return upsert.status();
+      absl::Status s = (*upsert)
+                           ->Bind(1, key.unit)
+                           .Bind(2, key.indicator)
+                           .Bind(3, key.period)
+                           .Bind(4, value->schedule())
+                           .BindBlob(5, value->SerializeAsString())
+                           .Bind(6, commit_nanos)
+                           .Run();
+      if (!s.ok()) return s;
+    }
+    change.mutable_value()->set_revision(revision);
+    change.set_sequence(++sequence);
+    absl::StatusOr<SqliteStatement*> append = db.Prepare(
+        "INSERT INTO changes (sequence, unit, indicator, period, body, "
+        "commit_nanos, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!append.ok()) return append.status();
+    absl::Status s = (*append)
+                         ->Bind(1, sequence)
+                         .Bind(2, key.unit)
+                         .Bind(3, key.indicator)
+                         .Bind(4, key.period)
+                         .BindBlob(5, change.SerializeAsString())
+                         .Bind(6, commit_nanos)
+                         .Bind(7, int64_t{planned.next == nullptr ? 1 : 0})
+                         .Run();
+    if (!s.ok()) return s;
+  }
+  return sequence;
+}
 
 absl::StatusOr<std::unique_ptr<SqliteValueStore>> SqliteValueStore::Open(
     const std::string& path) {
@@ -107,18 +277,6 @@ SqliteValueStore::SqliteValueStore(std::unique_ptr<GroupCommitWriter> writer,
     : writer_(std::move(writer)), reader_(std::move(reader)) {}
 
 SqliteValueStore::~SqliteValueStore() = default;
-
-absl::StatusOr<std::vector<v1::DataValue>> SqliteValueStore::ListSlice(
-    const std::string& unit, const std::string& period,
-    const std::string& schedule) {
-  absl::MutexLock lock(&reader_mutex_);
-  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(
-      "SELECT body FROM data_values WHERE unit = ? AND period = ? AND "
-      "schedule = ? ORDER BY indicator");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, unit).Bind(2, period).Bind(3, schedule);
-  return ReadBodies<v1::DataValue>(**select);
-}
 
 absl::StatusOr<absl::optional<v1::DataValue>> SqliteValueStore::Get(
     const ValueKey& key) {
@@ -262,104 +420,43 @@ absl::StatusOr<absl::optional<std::string>> SqliteValueStore::FindResponse(
   return absl::optional<std::string>((*select)->ColumnText(0));
 }
 
-absl::StatusOr<int64_t> SqliteValueStore::Apply(
-    std::vector<ValueWrite> writes, const common::v1::AuditInfo& written,
-    const std::function<std::string(int64_t)>& respond) {
-  int64_t last_sequence = 0;
-  const int64_t commit_nanos =
-      google::protobuf::util::TimeUtil::TimestampToNanoseconds(written.time());
+absl::StatusOr<ApplyResult> SqliteValueStore::Plan(
+    const std::vector<ValueWrite>& writes,
+    const std::vector<SliceKey>& replace) {
+  ApplyResult result;
+  absl::MutexLock lock(&reader_mutex_);
+  absl::StatusOr<std::vector<PlannedChange>> plan =
+      Decide(*reader_, writes, replace, result);
+  if (!plan.ok()) return plan.status();
+  return result;
+}
+
+absl::StatusOr<ApplyResult> SqliteValueStore::Apply(
+    std::vector<ValueWrite> writes, const std::vector<SliceKey>& replace,
+    const common::v1::AuditInfo& written,
+    const std::function<std::string(const ApplyResult&)>& respond) {
+  ApplyResult result;
   absl::Status status = writer_->Write([&](SqliteDatabase& db) -> absl::Status {
-    last_sequence = 0;
-    // Sequences are assigned here, inside the writer's transaction, so each
-    // change is one INSERT with its final body.
-    absl::StatusOr<SqliteStatement*> head =
-        db.Prepare("SELECT COALESCE(MAX(sequence), 0) FROM changes");
-    if (!head.ok()) return head.status();
-    if (absl::StatusOr<bool> row = (*head)->Step(); !row.ok()) {
-      return row.status();
-    }
-    int64_t next_sequence = (*head)->ColumnInt64(0);
-    for (ValueWrite& write : writes) {
-      const ValueKey& key = write.key;
-      absl::StatusOr<SqliteStatement*> select = db.Prepare(
-          "SELECT body FROM data_values WHERE unit = ? AND indicator = ? AND "
-          "period = ?");
-      if (!select.ok()) return select.status();
-      (*select)->Bind(1, key.unit).Bind(2, key.indicator).Bind(3, key.period);
-      absl::StatusOr<std::vector<v1::DataValue>> current =
-          ReadBodies<v1::DataValue>(**select);
-      if (!current.ok()) return current.status();
-      v1::Change change;
-      change.set_kind(write.remove ? v1::CHANGE_KIND_DELETE
-                                   : v1::CHANGE_KIND_UPSERT);
-      *change.mutable_commit_time() = written.time();
-      int64_t revision = 1;
-      if (!current->empty()) {
-        *change.mutable_previous_value() = current->front().value();
-        revision = current->front().revision() + 1;
-      }
-      if (write.remove) {
-        if (current->empty()) continue;  // nothing to delete
-        *change.mutable_value() = current->front();
-        absl::StatusOr<SqliteStatement*> remove = db.Prepare(
-            "DELETE FROM data_values WHERE unit = ? AND indicator = ? AND "
-            "period = ?");
-        if (!remove.ok()) return remove.status();
-        absl::Status s = (*remove)
-                             ->Bind(1, key.unit)
-                             .Bind(2, key.indicator)
-                             .Bind(3, key.period)
-                             .Run();
-        if (!s.ok()) return s;
-      } else {
-        write.value.set_revision(revision);
-        *write.value.mutable_written() = written;
-        *change.mutable_value() = write.value;
-        absl::StatusOr<SqliteStatement*> upsert = db.Prepare(
-            "INSERT INTO data_values (unit, indicator, period, schedule, body, "
-            "written_nanos) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (unit, "
-            "indicator, period) DO UPDATE SET schedule = excluded.schedule, "
-            "body = excluded.body, written_nanos = excluded.written_nanos");
-        if (!upsert.ok()) return upsert.status();
-        absl::Status s = (*upsert)
-                             ->Bind(1, key.unit)
-                             .Bind(2, key.indicator)
-                             .Bind(3, key.period)
-                             .Bind(4, write.value.schedule())
-                             .BindBlob(5, write.value.SerializeAsString())
-                             .Bind(6, commit_nanos)
-                             .Run();
-        if (!s.ok()) return s;
-      }
-      change.mutable_value()->set_revision(revision);
-      change.set_sequence(++next_sequence);
-      absl::StatusOr<SqliteStatement*> append = db.Prepare(
-          "INSERT INTO changes (sequence, unit, indicator, period, body, "
-          "commit_nanos, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)");
-      if (!append.ok()) return append.status();
-      absl::Status s = (*append)
-                           ->Bind(1, next_sequence)
-                           .Bind(2, key.unit)
-                           .Bind(3, key.indicator)
-                           .Bind(4, key.period)
-                           .BindBlob(5, change.SerializeAsString())
-                           .Bind(6, commit_nanos)
-                           .Bind(7, int64_t{write.remove ? 1 : 0})
-                           .Run();
-      if (!s.ok()) return s;
-      last_sequence = next_sequence;
-    }
+    // Decided inside the writer's transaction, so concurrent batches see each
+    // other's effects in commit order.
+    result = ApplyResult();
+    absl::StatusOr<std::vector<PlannedChange>> plan =
+        Decide(db, writes, replace, result);
+    if (!plan.ok()) return plan.status();
+    absl::StatusOr<int64_t> last = Execute(db, *plan, written);
+    if (!last.ok()) return last.status();
+    result.last_sequence = *last;
     if (written.request_id().empty()) return absl::OkStatus();
     absl::StatusOr<SqliteStatement*> log = db.Prepare(
         "INSERT INTO value_requests (request_id, response) VALUES (?, ?)");
     if (!log.ok()) return log.status();
     return (*log)
         ->Bind(1, written.request_id())
-        .BindBlob(2, respond ? respond(last_sequence) : std::string())
+        .BindBlob(2, respond ? respond(result) : std::string())
         .Run();
   });
   if (!status.ok()) return status;
-  return last_sequence;
+  return result;
 }
 
 absl::StatusOr<std::vector<v1::Change>> SqliteValueStore::ChangesAfter(

@@ -25,9 +25,6 @@ class SqliteValueStore final : public ValueStore {
       const std::string& path);
   ~SqliteValueStore() override;
 
-  absl::StatusOr<std::vector<v1::DataValue>> ListSlice(
-      const std::string& unit, const std::string& period,
-      const std::string& schedule) override;
   absl::StatusOr<absl::optional<v1::DataValue>> Get(
       const ValueKey& key) override;
   absl::StatusOr<std::vector<v1::DataValue>> List(
@@ -38,9 +35,13 @@ class SqliteValueStore final : public ValueStore {
                                                            int limit) override;
   absl::StatusOr<absl::optional<std::string>> FindResponse(
       const std::string& request_id) override;
-  absl::StatusOr<int64_t> Apply(
-      std::vector<ValueWrite> writes, const common::v1::AuditInfo& written,
-      const std::function<std::string(int64_t)>& respond) override;
+  absl::StatusOr<ApplyResult> Apply(
+      std::vector<ValueWrite> writes, const std::vector<SliceKey>& replace,
+      const common::v1::AuditInfo& written,
+      const std::function<std::string(const ApplyResult&)>& respond) override;
+  absl::StatusOr<ApplyResult> Plan(
+      const std::vector<ValueWrite>& writes,
+      const std::vector<SliceKey>& replace) override;
   absl::StatusOr<std::vector<v1::Change>> ChangesAfter(int64_t after,
                                                        int limit) override;
   absl::StatusOr<int64_t> HeadSequence() override;
@@ -49,6 +50,20 @@ class SqliteValueStore final : public ValueStore {
   int64_t commits() const;
 
  private:
+  // A change Decide() found necessary.
+  struct PlannedChange {
+    ValueKey key;
+    absl::optional<v1::DataValue> current;  // the stored value, if any
+    const v1::DataValue* next;              // the new value; null to remove
+  };
+
+  static absl::StatusOr<std::vector<PlannedChange>> Decide(
+      SqliteDatabase& db, const std::vector<ValueWrite>& writes,
+      const std::vector<SliceKey>& replace, ApplyResult& result);
+  static absl::StatusOr<int64_t> Execute(SqliteDatabase& db,
+                                         const std::vector<PlannedChange>& plan,
+                                         const common::v1::AuditInfo& written);
+
   SqliteValueStore(std::unique_ptr<GroupCommitWriter> writer,
                    std::unique_ptr<SqliteDatabase> reader);
 

@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/clock/clock.h"
 #include "libs/period/period.h"
@@ -336,58 +335,32 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Run(
         "INVALID_ROWS", violations);
   }
 
-  // Decide each row's effect against what is stored.
   std::vector<ValueWrite> writes;
-  std::set<std::string> kept;
-  for (CheckedRow& row : rows) {
-    absl::StatusOr<absl::optional<v1::DataValue>> current =
-        store_->Get(row.key);
-    if (!current.ok()) return current.status();
-    kept.insert(KeyText(row.key));
-    if (deleting) {
-      if (current->has_value()) {
-        summary.set_deleted(summary.deleted() + 1);
-        writes.push_back({row.key, v1::DataValue(), /*remove=*/true});
-      } else {
-        summary.set_unchanged(summary.unchanged() + 1);
-      }
-      continue;
-    }
-    if (current->has_value() &&
-        google::protobuf::util::MessageDifferencer::Equals((*current)->value(),
-                                                           row.value.value()) &&
-        (*current)->comment() == row.value.comment() &&
-        (*current)->schedule() == row.value.schedule()) {
-      summary.set_unchanged(summary.unchanged() +
-                            1);  // no revision for a no-op
-      continue;
-    }
-    if (current->has_value()) {
-      summary.set_updated(summary.updated() + 1);
-    } else {
-      summary.set_created(summary.created() + 1);
-    }
-    writes.push_back({row.key, std::move(row.value), false});
-  }
+  writes.reserve(rows.size());
+  std::vector<SliceKey> replace;
   if (options.mode() == v1::IMPORT_MODE_REPLACE_SLICE) {
     // Every unit × period slice the batch reports: what it omits goes.
     std::set<std::pair<std::string, std::string>> slices;
-    for (const CheckedRow& row : rows)
-      slices.insert({row.key.unit, row.key.period});
-    for (const auto& [unit, period] : slices) {
-      absl::StatusOr<std::vector<v1::DataValue>> slice =
-          store_->ListSlice(unit, period, options.schedule());
-      if (!slice.ok()) return slice.status();
-      for (const v1::DataValue& stored : *slice) {
-        ValueKey key{unit, stored.indicator().substr(sizeof("indicators/") - 1),
-                     period};
-        if (kept.count(KeyText(key)) > 0) continue;
-        summary.set_deleted(summary.deleted() + 1);
-        writes.push_back({key, v1::DataValue(), /*remove=*/true});
+    for (const CheckedRow& row : rows) {
+      if (slices.insert({row.key.unit, row.key.period}).second) {
+        replace.push_back({row.key.unit, row.key.period, options.schedule()});
       }
     }
   }
+  for (CheckedRow& row : rows) {
+    writes.push_back({std::move(row.key), std::move(row.value), deleting});
+  }
+  auto count = [&summary](const ApplyResult& result) {
+    summary.set_created(result.created);
+    summary.set_updated(result.updated);
+    summary.set_unchanged(result.unchanged);
+    summary.set_deleted(result.deleted);
+    summary.set_last_sequence(result.last_sequence);
+  };
   if (options.dry_run()) {
+    absl::StatusOr<ApplyResult> planned = store_->Plan(writes, replace);
+    if (!planned.ok()) return planned.status();
+    count(*planned);
     summary.set_dry_run(true);
     return summary;
   }
@@ -397,14 +370,13 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Run(
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
           absl::ToUnixNanos(clock_->Now()));
   written.set_request_id(options.request_id());
-  v1::ImportSummary stored_summary = summary;
-  absl::StatusOr<int64_t> last = store_->Apply(
-      std::move(writes), written, [&stored_summary](int64_t sequence) {
-        stored_summary.set_last_sequence(sequence);
-        return stored_summary.SerializeAsString();
+  absl::StatusOr<ApplyResult> applied = store_->Apply(
+      std::move(writes), replace, written, [&](const ApplyResult& result) {
+        count(result);
+        return summary.SerializeAsString();
       });
-  if (!last.ok()) return last.status();
-  summary.set_last_sequence(*last);
+  if (!applied.ok()) return applied.status();
+  count(*applied);
   return summary;
 }
 

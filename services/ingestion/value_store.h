@@ -24,11 +24,31 @@ struct ValueKey {
   std::string period;     // canonical period, e.g. "2025-M06"
 };
 
-// One change of a batch: the new state, or a removal.
+// One row of a batch: the new state, or a removal. The store decides its
+// effect against the current value, inside the batch's transaction: an upsert
+// equal to the stored value (value, comment, schedule) and a removal of
+// nothing write no revision.
 struct ValueWrite {
   ValueKey key;
   v1::DataValue value;  // for upserts: the whole new value (revision assigned)
   bool remove = false;
+};
+
+// A unit × period × schedule slice a batch replaces: its stored values that
+// the batch does not write are removed.
+struct SliceKey {
+  std::string unit;      // unit code
+  std::string period;    // canonical period
+  std::string schedule;  // schedules/{id}
+};
+
+// What a batch did (or, planned, would do).
+struct ApplyResult {
+  int64_t last_sequence = 0;  // of the batch's last change; 0 if none
+  int created = 0;
+  int updated = 0;
+  int unchanged = 0;
+  int deleted = 0;  // removals and values omitted from replaced slices
 };
 
 // Which values to list.
@@ -50,10 +70,6 @@ class ValueStore {
  public:
   virtual ~ValueStore() = default;
 
-  // The current values of one unit × period × schedule slice.
-  virtual absl::StatusOr<std::vector<v1::DataValue>> ListSlice(
-      const std::string& unit, const std::string& period,
-      const std::string& schedule) = 0;
   // The current value of `key`, if any.
   virtual absl::StatusOr<absl::optional<v1::DataValue>> Get(
       const ValueKey& key) = 0;
@@ -70,13 +86,18 @@ class ValueStore {
   // The stored response of an earlier batch with `request_id`, if any.
   virtual absl::StatusOr<absl::optional<std::string>> FindResponse(
       const std::string& request_id) = 0;
-  // Applies `writes` atomically and durably, each as a revision written by
-  // `written` (actor, time, request_id); returns the last sequence (0 if none).
-  // With a request_id, `respond(last_sequence)` is stored for replays in the
-  // same transaction.
-  virtual absl::StatusOr<int64_t> Apply(
-      std::vector<ValueWrite> writes, const common::v1::AuditInfo& written,
-      const std::function<std::string(int64_t)>& respond) = 0;
+  // Applies `writes` and the removals `replace` implies atomically and
+  // durably, each change as a revision written by `written` (actor, time,
+  // request_id). With a request_id, `respond(result)` is stored for replays in
+  // the same transaction.
+  virtual absl::StatusOr<ApplyResult> Apply(
+      std::vector<ValueWrite> writes, const std::vector<SliceKey>& replace,
+      const common::v1::AuditInfo& written,
+      const std::function<std::string(const ApplyResult&)>& respond) = 0;
+  // What Apply would do now, writing nothing (dry runs).
+  virtual absl::StatusOr<ApplyResult> Plan(
+      const std::vector<ValueWrite>& writes,
+      const std::vector<SliceKey>& replace) = 0;
   // Changes with a sequence after `after`, in order, at most `limit`.
   virtual absl::StatusOr<std::vector<v1::Change>> ChangesAfter(int64_t after,
                                                                int limit) = 0;
