@@ -1,6 +1,8 @@
 #include "services/ingestion/ingestion_service.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -11,15 +13,40 @@
 #include "services/ingestion/value_store.h"
 
 namespace lienthong::ingestion {
+namespace {
+
+// The caller may write every unit the batch reports for; the security policy
+// decides (by default, everyone may).
+absl::Status AuthorizeUnits(const Authorizer& authorizer, const Caller& caller,
+                            const v1::SubmitValuesRequest& batch) {
+  absl::Status allowed = authorizer.Authorize(caller, "ingestion.values.submit",
+                                              batch.options().schedule());
+  std::set<std::string> units;
+  for (const v1::ValueRow& row : batch.rows()) {
+    if (!allowed.ok()) break;
+    if (units.insert(row.unit()).second) {
+      allowed =
+          authorizer.Authorize(caller, "ingestion.values.write", row.unit());
+    }
+  }
+  return allowed;
+}
+
+}  // namespace
 
 grpc::Status IngestionServiceImpl::Submit(
     grpc::ServerContext* context, const v1::SubmitValuesRequest& request,
     int max_rows, v1::ImportSummary* response) {
-  std::string actor = CallerOf(*context).identity;
+  const Caller caller = CallerOf(*context);
+  if (absl::Status allowed = AuthorizeUnits(*authorizer_, caller, request);
+      !allowed.ok()) {
+    return ToGrpcStatus(allowed);
+  }
   grpc::Status status = Serve(
       *context, *authorizer_, "ingestion.values.submit",
       request.options().schedule(),
-      [&] { return intake_->Submit(request, actor, max_rows); }, response);
+      [&] { return intake_->Submit(request, caller.identity, max_rows); },
+      response);
   if (status.ok() && response->last_sequence() > 0) {
     notifier_->Notify(response->last_sequence());
   }
@@ -79,8 +106,7 @@ grpc::Status IngestionServiceImpl::ImportBatches(
     // Each batch is authorized, validated and made durable on its own, so a
     // refused one does not end the stream.
     BatchOutcome outcome;
-    outcome.status = authorizer_->Authorize(caller, "ingestion.values.submit",
-                                            batch.options().schedule());
+    outcome.status = AuthorizeUnits(*authorizer_, caller, batch);
     if (outcome.status.ok()) {
       outcome = intake_->SubmitBatch(batch, caller.identity);
     }

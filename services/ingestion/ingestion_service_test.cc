@@ -35,6 +35,19 @@ class DenyAllAuthorizer final : public Authorizer {
   }
 };
 
+// Lets callers write only for commune 00097.
+class OneUnitAuthorizer final : public Authorizer {
+ public:
+  absl::Status Authorize(const Caller&, absl::string_view method,
+                         absl::string_view resource) const override {
+    if (method == "ingestion.values.write" && resource != "units/00097") {
+      return absl::PermissionDeniedError(
+          absl::StrCat("may not write for ", resource));
+    }
+    return absl::OkStatus();
+  }
+};
+
 class IngestionServiceTest : public ::testing::Test {
  protected:
   IngestionServiceTest() {
@@ -194,6 +207,33 @@ TEST_F(IngestionServiceTest, ImportBatchesAsksTheAuthorizerForEveryBatch) {
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(*store_->HeadSequence(), 0);
+}
+
+TEST_F(IngestionServiceTest, EveryUnitOfABatchIsAuthorizedBeforeAnyWrite) {
+  OneUnitAuthorizer policy;
+  IngestionServiceImpl guarded(intake_.get(), store_.get(), &notifier_,
+                               &policy);
+  testing::InProcessServer server(std::vector<HostedService>{
+      {"lienthong.ingestion.v1.IngestionService", &guarded}});
+  auto stub = v1::IngestionService::NewStub(server.channel());
+  registry::v1::AdminUnit other = registry_.units["units/00097"];
+  other.set_name("units/00100");
+  registry_.units["units/00100"] = other;
+  v1::SubmitValuesRequest request;
+  request.mutable_options()->set_schedule("schedules/cds-xa-thang");
+  *request.add_rows() = Count("2025-M12", 1);
+  v1::ValueRow foreign = Count("2025-M12", 2);
+  foreign.set_unit("units/00100");
+  *request.add_rows() = foreign;
+  grpc::ClientContext context;
+  v1::ImportSummary summary;
+  grpc::Status status = stub->SubmitValues(&context, request, &summary);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(*store_->HeadSequence(), 0);
+
+  request.mutable_rows()->RemoveLast();
+  grpc::ClientContext own;
+  EXPECT_TRUE(stub->SubmitValues(&own, request, &summary).ok());
 }
 
 }  // namespace
