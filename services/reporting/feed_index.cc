@@ -1,0 +1,48 @@
+#include "services/reporting/feed_index.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace lienthong::reporting {
+
+absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
+  absl::MutexLock lock(&mutex_);
+  if (change.sequence() <= position_) return absl::OkStatus();
+  if (change.sequence() != position_ + 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("change ", change.sequence(), " follows ", position_,
+                     ": the feed has a gap"));
+  }
+  const ingestion::v1::DataValue& value = change.value();
+  Key key{value.unit(), value.indicator(), value.period().id()};
+  if (change.kind() == ingestion::v1::CHANGE_KIND_DELETE) {
+    values_.erase(key);
+  } else {
+    values_[key] = value.value();
+  }
+  position_ = change.sequence();
+  return absl::OkStatus();
+}
+
+absl::optional<common::v1::Value> FeedIndex::Reported(
+    const std::string& unit, const std::string& indicator,
+    const std::string& period) const {
+  absl::MutexLock lock(&mutex_);
+  auto it = values_.find(Key{unit, indicator, period});
+  if (it == values_.end()) return absl::nullopt;
+  return it->second;
+}
+
+int64_t FeedIndex::position() const {
+  absl::MutexLock lock(&mutex_);
+  return position_;
+}
+
+bool FeedIndex::WaitFor(int64_t sequence, absl::Time deadline) const {
+  absl::MutexLock lock(&mutex_);
+  auto reached = [this, sequence]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return position_ >= sequence;
+  };
+  return mutex_.AwaitWithDeadline(absl::Condition(&reached), deadline);
+}
+
+}  // namespace lienthong::reporting
