@@ -18,6 +18,7 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
     values_.erase(key);
   } else {
     values_[key] = value.value();
+    period_types_[value.indicator()] = value.period().type();
   }
   position_ = change.sequence();
   return absl::OkStatus();
@@ -29,6 +30,14 @@ absl::optional<common::v1::Value> FeedIndex::Reported(
   absl::MutexLock lock(&mutex_);
   auto it = values_.find(Key{unit, indicator, period});
   if (it == values_.end()) return absl::nullopt;
+  return it->second;
+}
+
+absl::optional<common::v1::PeriodType> FeedIndex::PeriodTypeOf(
+    const std::string& indicator) const {
+  absl::MutexLock lock(&mutex_);
+  auto it = period_types_.find(indicator);
+  if (it == period_types_.end()) return absl::nullopt;
   return it->second;
 }
 

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "lienthong/common/v1/period.pb.h"
 #include "lienthong/common/v1/value.pb.h"
 #include "lienthong/ingestion/v1/data_value.pb.h"
 
@@ -34,6 +35,10 @@ class FeedIndex {
                                              const std::string& indicator,
                                              const std::string& period) const;
 
+  // The period type `indicator` is reported in, as last seen on the feed.
+  absl::optional<common::v1::PeriodType> PeriodTypeOf(
+      const std::string& indicator) const;
+
   // The sequence of the last change applied; 0 before any.
   int64_t position() const;
   // Waits until `sequence` is applied or `deadline` passes; true if applied.
@@ -44,6 +49,8 @@ class FeedIndex {
 
   mutable absl::Mutex mutex_;
   absl::flat_hash_map<Key, common::v1::Value> values_ ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<std::string, common::v1::PeriodType> period_types_
+      ABSL_GUARDED_BY(mutex_);
   int64_t position_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 

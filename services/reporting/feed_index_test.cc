@@ -17,6 +17,8 @@ ingestion::v1::Change Upsert(int64_t sequence, const std::string& unit,
   change.mutable_value()->set_unit(unit);
   change.mutable_value()->set_indicator("indicators/SO_LOP");
   change.mutable_value()->mutable_period()->set_id("2025-M06");
+  change.mutable_value()->mutable_period()->set_type(
+      common::v1::PERIOD_TYPE_MONTH);
   change.mutable_value()->mutable_value()->set_count(count);
   return change;
 }
@@ -35,6 +37,9 @@ TEST(FeedIndexTest, KeepsTheLatestValueOfEachKeyInFeedOrder) {
   ASSERT_THAT(index.Apply(removal), IsOk());
   EXPECT_FALSE(index.Reported("units/00004", "indicators/SO_LOP", "2025-M06"));
   EXPECT_EQ(index.position(), 4);
+  EXPECT_EQ(index.PeriodTypeOf("indicators/SO_LOP"),
+            common::v1::PERIOD_TYPE_MONTH);
+  EXPECT_FALSE(index.PeriodTypeOf("indicators/OTHER").has_value());
 }
 
 TEST(FeedIndexTest, IgnoresReplaysAndRefusesGaps) {

@@ -1,0 +1,200 @@
+#include "services/reporting/rollup_reader.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "libs/period/period.h"
+#include "libs/status/status_details.h"
+#include "services/registry/dates.h"
+#include "services/registry/schedule_dates.h"
+#include "services/reporting/feed_index.h"
+#include "services/reporting/rollup_calculator.h"
+
+namespace lienthong::reporting {
+namespace {
+
+constexpr int kMaxRollups = 10000;
+
+common::v1::PeriodType ContractType(PeriodType type) {
+  switch (type) {
+    case PeriodType::kMonth:
+      return common::v1::PERIOD_TYPE_MONTH;
+    case PeriodType::kQuarter:
+      return common::v1::PERIOD_TYPE_QUARTER;
+    case PeriodType::kHalfYear:
+      return common::v1::PERIOD_TYPE_HALF_YEAR;
+    case PeriodType::kYear:
+      return common::v1::PERIOD_TYPE_YEAR;
+    case PeriodType::kCumulative:
+      return common::v1::PERIOD_TYPE_CUMULATIVE;
+    default:
+      return common::v1::PERIOD_TYPE_UNSPECIFIED;
+  }
+}
+
+// The inputs of one query: the feed's values and the registry's hierarchy,
+// the children of each unit asked once.
+class Inputs final : public RollupInputs {
+ public:
+  Inputs(const FeedIndex& index, const RollupReader::ChildrenFn& children)
+      : index_(index), children_(children) {}
+
+  absl::StatusOr<std::vector<std::string>> ChildrenOn(
+      const std::string& unit, absl::CivilDay date) override {
+    return children_(unit, date);
+  }
+  absl::optional<common::v1::Value> Reported(
+      const std::string& unit, const std::string& indicator,
+      const std::string& period) override {
+    return index_.Reported(unit, indicator, period);
+  }
+
+ private:
+  const FeedIndex& index_;
+  const RollupReader::ChildrenFn& children_;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::Rollup> RollupReader::Compute(
+    const std::string& unit, const std::string& indicator,
+    const std::string& period_text, const common::v1::Date* hierarchy_date) {
+  std::vector<FieldViolation> violations;
+  if (!absl::StartsWith(unit, "units/")) {
+    violations.push_back({"unit", "must be units/{code}"});
+  }
+  if (!absl::StartsWith(indicator, "indicators/")) {
+    violations.push_back({"indicator", "must be indicators/{code}"});
+  }
+  absl::StatusOr<Period> period = Period::Parse(period_text);
+  if (!period.ok()) {
+    violations.push_back({"period", std::string(period.status().message())});
+  }
+  absl::optional<absl::CivilDay> date;
+  if (hierarchy_date != nullptr) {
+    absl::StatusOr<absl::CivilDay> day =
+        registry::ToCivilDay(*hierarchy_date, "hierarchy_date");
+    if (day.ok()) {
+      date = *day;
+    } else {
+      violations.push_back({"hierarchy_date", "is not a valid date"});
+    }
+  }
+  if (!violations.empty()) {
+    return InvalidArgumentWithViolations("invalid rollup request",
+                                         "INVALID_ROLLUP_REQUEST", violations);
+  }
+  absl::StatusOr<registry::v1::Indicator> definition = indicators_(indicator);
+  if (!definition.ok()) return definition.status();
+  IndicatorRule rule;
+  rule.name = indicator;
+  rule.rule = definition->aggregation();
+  rule.type = definition->value_type();
+  rule.weight_indicator = definition->weight_indicator();
+  // Values are rolled up from the period type they are reported in.
+  absl::optional<common::v1::PeriodType> reported =
+      index_->PeriodTypeOf(indicator);
+  absl::optional<PeriodType> reported_as =
+      reported.has_value() ? registry::PeriodTypeOf(*reported) : absl::nullopt;
+  rule.reported_as = reported_as.value_or(period->type());
+  const int64_t as_of = index_->position();
+  Inputs inputs(*index_, children_);
+  absl::StatusOr<RollupResult> result = ComputeRollup(
+      inputs, rule, unit, *period, date.value_or(period->CalendarSpan().last));
+  if (!result.ok()) return result.status();
+
+  v1::Rollup rollup;
+  rollup.set_unit(unit);
+  rollup.set_indicator(indicator);
+  common::v1::Period* out = rollup.mutable_period();
+  out->set_id(period->ToString());
+  out->set_type(ContractType(period->type()));
+  out->set_year(period->year());
+  out->set_number(period->number());
+  *out->mutable_calendar_span()->mutable_start() =
+      registry::ToDate(period->CalendarSpan().first);
+  *out->mutable_calendar_span()->mutable_end() =
+      registry::ToDate(period->CalendarSpan().last);
+  if (result->value.has_value()) *rollup.mutable_value() = *result->value;
+  if (result->reported.has_value()) {
+    *rollup.mutable_reported_value() = *result->reported;
+  }
+  rollup.set_contributing_units(result->contributing_units);
+  rollup.set_expected_units(result->expected_units);
+  rollup.set_as_of_sequence(as_of);
+  return rollup;
+}
+
+absl::StatusOr<v1::Rollup> RollupReader::GetRollup(
+    const v1::GetRollupRequest& request) {
+  return Compute(
+      request.unit(), request.indicator(), request.period(),
+      request.has_hierarchy_date() ? &request.hierarchy_date() : nullptr);
+}
+
+absl::StatusOr<v1::QueryRollupsResponse> RollupReader::QueryRollups(
+    const v1::QueryRollupsRequest& request) {
+  std::vector<FieldViolation> violations;
+  if (request.units().empty()) violations.push_back({"units", "at least one"});
+  if (request.indicators().empty()) {
+    violations.push_back({"indicators", "at least one"});
+  }
+  if (request.periods().empty()) {
+    violations.push_back({"periods", "at least one"});
+  }
+  if (!violations.empty()) {
+    return InvalidArgumentWithViolations("invalid rollup query",
+                                         "INVALID_ROLLUP_REQUEST", violations);
+  }
+  const common::v1::Date* date =
+      request.has_hierarchy_date() ? &request.hierarchy_date() : nullptr;
+  // Each unit, then its children on each period's hierarchy date when asked.
+  std::set<std::pair<std::string, std::string>> cells;  // (unit, period)
+  for (const std::string& unit : request.units()) {
+    for (const std::string& period_text : request.periods()) {
+      cells.insert({unit, period_text});
+      if (!request.include_children()) continue;
+      absl::StatusOr<Period> period = Period::Parse(period_text);
+      if (!period.ok()) continue;  // Compute reports it
+      absl::StatusOr<absl::CivilDay> day =
+          date != nullptr
+              ? registry::ToCivilDay(*date, "hierarchy_date")
+              : absl::StatusOr<absl::CivilDay>(period->CalendarSpan().last);
+      if (!day.ok()) continue;
+      absl::StatusOr<std::vector<std::string>> children = children_(unit, *day);
+      if (!children.ok()) return children.status();
+      for (const std::string& child : *children) {
+        cells.insert({child, period_text});
+      }
+    }
+  }
+  if (cells.size() * request.indicators_size() > kMaxRollups) {
+    return InvalidArgumentWithViolations(
+        "query too large", "QUERY_TOO_LARGE",
+        {{"units", absl::StrCat("at most ", kMaxRollups,
+                                " rollups (units x indicators x periods)")}});
+  }
+  v1::QueryRollupsResponse response;
+  for (const auto& [unit, period] : cells) {
+    for (const std::string& indicator : request.indicators()) {
+      absl::StatusOr<v1::Rollup> rollup =
+          Compute(unit, indicator, period, date);
+      if (!rollup.ok()) return rollup.status();
+      *response.add_rollups() = *std::move(rollup);
+    }
+  }
+  // Ordered by unit, indicator, period.
+  std::sort(response.mutable_rollups()->begin(),
+            response.mutable_rollups()->end(),
+            [](const v1::Rollup& a, const v1::Rollup& b) {
+              return std::tie(a.unit(), a.indicator(), a.period().id()) <
+                     std::tie(b.unit(), b.indicator(), b.period().id());
+            });
+  return response;
+}
+
+}  // namespace lienthong::reporting

@@ -1,0 +1,55 @@
+#ifndef SERVICES_REPORTING_ROLLUP_READER_H_
+#define SERVICES_REPORTING_ROLLUP_READER_H_
+
+// Rollup queries (GetRollup, QueryRollups) over the reported values of the
+// change feed and the registry's hierarchy and indicators. No gRPC here.
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "lienthong/registry/v1/indicator.pb.h"
+#include "lienthong/reporting/v1/reporting_service.pb.h"
+
+namespace lienthong::reporting {
+
+class FeedIndex;
+
+class RollupReader {
+ public:
+  // Units directly under a unit on a date (the registry's hierarchy).
+  using ChildrenFn = std::function<absl::StatusOr<std::vector<std::string>>(
+      const std::string& unit, absl::CivilDay date)>;
+  // An indicator's definition; NOT_FOUND when unknown.
+  using IndicatorFn = std::function<absl::StatusOr<registry::v1::Indicator>(
+      const std::string& name)>;
+
+  // `index` must outlive the reader.
+  RollupReader(const FeedIndex* index, ChildrenFn children,
+               IndicatorFn indicators)
+      : index_(index),
+        children_(std::move(children)),
+        indicators_(std::move(indicators)) {}
+
+  absl::StatusOr<v1::Rollup> GetRollup(const v1::GetRollupRequest& request);
+  // At most 10,000 rollups per query.
+  absl::StatusOr<v1::QueryRollupsResponse> QueryRollups(
+      const v1::QueryRollupsRequest& request);
+
+ private:
+  absl::StatusOr<v1::Rollup> Compute(const std::string& unit,
+                                     const std::string& indicator,
+                                     const std::string& period,
+                                     const common::v1::Date* hierarchy_date);
+
+  const FeedIndex* index_;
+  ChildrenFn children_;
+  IndicatorFn indicators_;
+};
+
+}  // namespace lienthong::reporting
+
+#endif  // SERVICES_REPORTING_ROLLUP_READER_H_

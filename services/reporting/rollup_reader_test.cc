@@ -1,0 +1,126 @@
+#include "services/reporting/rollup_reader.h"
+
+#include <map>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/status/status_details.h"
+#include "libs/testing/status_matchers.h"
+#include "services/reporting/feed_index.h"
+
+namespace lienthong::reporting {
+namespace {
+
+using ::lienthong::testing::IsOk;
+using ::lienthong::testing::StatusCodeIs;
+
+class RollupReaderTest : public ::testing::Test {
+ protected:
+  RollupReaderTest()
+      : reader_(
+            &index_,
+            [this](const std::string& unit,
+                   absl::CivilDay) -> absl::StatusOr<std::vector<std::string>> {
+              auto it = children_.find(unit);
+              if (it == children_.end()) return absl::NotFoundError(unit);
+              return it->second;
+            },
+            [](const std::string& name)
+                -> absl::StatusOr<registry::v1::Indicator> {
+              if (name != "indicators/SO_LOP") {
+                return absl::NotFoundError(name);
+              }
+              registry::v1::Indicator indicator;
+              indicator.set_value_type(registry::v1::VALUE_TYPE_COUNT);
+              indicator.set_aggregation(registry::v1::AGGREGATION_RULE_SUM);
+              return indicator;
+            }) {}
+
+  void Report(const std::string& unit, const std::string& period,
+              int64_t count) {
+    ingestion::v1::Change change;
+    change.set_sequence(index_.position() + 1);
+    change.set_kind(ingestion::v1::CHANGE_KIND_UPSERT);
+    change.mutable_value()->set_unit(unit);
+    change.mutable_value()->set_indicator("indicators/SO_LOP");
+    change.mutable_value()->mutable_period()->set_id(period);
+    change.mutable_value()->mutable_period()->set_type(
+        common::v1::PERIOD_TYPE_MONTH);
+    change.mutable_value()->mutable_value()->set_count(count);
+    ASSERT_THAT(index_.Apply(change), IsOk());
+  }
+
+  FeedIndex index_;
+  std::map<std::string, std::vector<std::string>> children_ = {
+      {"units/01", {"units/00004", "units/00010"}},
+      {"units/00004", {}},
+      {"units/00010", {}}};
+  RollupReader reader_;
+};
+
+TEST_F(RollupReaderTest, ARollupSaysWhatItCountsAndHowCurrentItIs) {
+  Report("units/00004", "2025-M07", 3);
+  Report("units/00004", "2025-M08", 4);
+  v1::GetRollupRequest request;
+  request.set_unit("units/01");
+  request.set_indicator("indicators/SO_LOP");
+  request.set_period("2025-M07");
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup month, reader_.GetRollup(request));
+  EXPECT_EQ(month.value().count(), 3);
+  EXPECT_EQ(month.contributing_units(), 1);
+  EXPECT_EQ(month.expected_units(), 2);
+  EXPECT_EQ(month.as_of_sequence(), 2);
+  EXPECT_EQ(month.period().type(), common::v1::PERIOD_TYPE_MONTH);
+  EXPECT_EQ(month.period().calendar_span().end().day(), 31);
+  // A quarter from the months reported so far.
+  request.set_period("2025-Q3");
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup quarter, reader_.GetRollup(request));
+  EXPECT_EQ(quarter.value().count(), 7);
+  EXPECT_EQ(quarter.period().type(), common::v1::PERIOD_TYPE_QUARTER);
+}
+
+TEST_F(RollupReaderTest, BadRequestsAreRefusedWithTheirFields) {
+  v1::GetRollupRequest request;
+  request.set_unit("01");
+  request.set_indicator("indicators/SO_LOP");
+  request.set_period("2025-M13");
+  absl::StatusOr<v1::Rollup> refused = reader_.GetRollup(request);
+  EXPECT_THAT(refused, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_EQ(FieldViolations(refused.status()).size(), 2u);
+  EXPECT_EQ(FieldViolations(refused.status())[0].field, "unit");
+  request.set_unit("units/01");
+  request.set_period("2025-M07");
+  request.set_indicator("indicators/NONE");
+  EXPECT_THAT(reader_.GetRollup(request),
+              StatusCodeIs(absl::StatusCode::kNotFound));
+  request.set_indicator("indicators/SO_LOP");
+  request.set_unit("units/99");
+  EXPECT_THAT(reader_.GetRollup(request),
+              StatusCodeIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(RollupReaderTest, AQueryCoversAParentAndItsChildren) {
+  Report("units/00004", "2025-M07", 3);
+  Report("units/00010", "2025-M07", 5);
+  v1::QueryRollupsRequest query;
+  query.add_units("units/01");
+  query.set_include_children(true);
+  query.add_indicators("indicators/SO_LOP");
+  query.add_periods("2025-M07");
+  query.add_periods("2025-M08");
+  LT_ASSERT_OK_AND_ASSIGN(v1::QueryRollupsResponse table,
+                          reader_.QueryRollups(query));
+  ASSERT_EQ(table.rollups_size(), 6);
+  EXPECT_EQ(table.rollups(0).unit(), "units/00004");
+  EXPECT_EQ(table.rollups(0).period().id(), "2025-M07");
+  EXPECT_EQ(table.rollups(4).unit(), "units/01");
+  EXPECT_EQ(table.rollups(4).value().count(), 8);
+  EXPECT_FALSE(table.rollups(5).has_value());  // nobody reported August
+
+  query.clear_units();
+  EXPECT_THAT(reader_.QueryRollups(query),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace lienthong::reporting
