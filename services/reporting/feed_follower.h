@@ -1,0 +1,40 @@
+#ifndef SERVICES_REPORTING_FEED_FOLLOWER_H_
+#define SERVICES_REPORTING_FEED_FOLLOWER_H_
+
+// Follows the ingestion change feed into a FeedIndex: WatchChanges from the
+// index's position, reconnecting with backoff when the stream ends, so the
+// index never misses or repeats a change.
+
+#include <memory>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "lienthong/ingestion/v1/ingestion_service.grpc.pb.h"
+
+namespace lienthong::reporting {
+
+class FeedIndex;
+
+class FeedFollower {
+ public:
+  // Starts following the ingestion service behind `channel`; `index` must
+  // outlive the follower.
+  FeedFollower(std::shared_ptr<grpc::Channel> channel, FeedIndex* index);
+  // Stops following.
+  ~FeedFollower();
+
+ private:
+  void Follow();
+
+  std::unique_ptr<ingestion::v1::IngestionService::Stub> stub_;
+  FeedIndex* index_;
+  absl::Mutex mutex_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mutex_) = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace lienthong::reporting
+
+#endif  // SERVICES_REPORTING_FEED_FOLLOWER_H_

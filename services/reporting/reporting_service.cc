@@ -1,0 +1,32 @@
+#include "services/reporting/reporting_service.h"
+
+#include "libs/server/serve.h"
+#include "services/reporting/rollup_reader.h"
+
+namespace lienthong::reporting {
+
+grpc::Status ReportingServiceImpl::GetRollup(
+    grpc::ServerContext* context, const v1::GetRollupRequest* request,
+    v1::Rollup* response) {
+  return Serve(
+      *context, *authorizer_, "reporting.rollups.read", request->unit(),
+      [&] { return rollups_->GetRollup(*request); }, response);
+}
+
+grpc::Status ReportingServiceImpl::QueryRollups(
+    grpc::ServerContext* context, const v1::QueryRollupsRequest* request,
+    v1::QueryRollupsResponse* response) {
+  // Every unit of the query is one the caller may read.
+  for (const std::string& unit : request->units()) {
+    if (absl::Status allowed = authorizer_->Authorize(
+            CallerOf(*context), "reporting.rollups.read", unit);
+        !allowed.ok()) {
+      return ToGrpcStatus(allowed);
+    }
+  }
+  return Serve(
+      *context, *authorizer_, "reporting.rollups.read", "",
+      [&] { return rollups_->QueryRollups(*request); }, response);
+}
+
+}  // namespace lienthong::reporting

@@ -1,0 +1,37 @@
+#ifndef SERVICES_REPORTING_REPORTING_SERVICE_H_
+#define SERVICES_REPORTING_REPORTING_SERVICE_H_
+
+// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollup reads
+// are served; the other methods answer UNIMPLEMENTED until they are built.
+
+#include "lienthong/reporting/v1/reporting_service.grpc.pb.h"
+
+namespace lienthong {
+class Authorizer;
+}  // namespace lienthong
+
+namespace lienthong::reporting {
+
+class RollupReader;
+
+class ReportingServiceImpl final : public v1::ReportingService::Service {
+ public:
+  // The arguments must outlive the service.
+  ReportingServiceImpl(RollupReader* rollups, const Authorizer* authorizer)
+      : rollups_(rollups), authorizer_(authorizer) {}
+
+  grpc::Status GetRollup(grpc::ServerContext* context,
+                         const v1::GetRollupRequest* request,
+                         v1::Rollup* response) override;
+  grpc::Status QueryRollups(grpc::ServerContext* context,
+                            const v1::QueryRollupsRequest* request,
+                            v1::QueryRollupsResponse* response) override;
+
+ private:
+  RollupReader* rollups_;
+  const Authorizer* authorizer_;
+};
+
+}  // namespace lienthong::reporting
+
+#endif  // SERVICES_REPORTING_REPORTING_SERVICE_H_

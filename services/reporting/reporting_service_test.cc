@@ -1,0 +1,128 @@
+// The reporting read path end to end in one process: values submitted to
+// ingestion reach the feed index through WatchChanges and come back as
+// rollups through ReportingService.
+
+#include "services/reporting/reporting_service.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "libs/clock/clock.h"
+#include "libs/server/authorizer.h"
+#include "libs/server/grpc_server.h"
+#include "libs/testing/status_matchers.h"
+#include "services/ingestion/change_notifier.h"
+#include "services/ingestion/fake_registry_lookup.h"
+#include "services/ingestion/ingestion_service.h"
+#include "services/ingestion/sqlite_value_store.h"
+#include "services/ingestion/value_intake.h"
+#include "services/reporting/feed_follower.h"
+#include "services/reporting/feed_index.h"
+#include "services/reporting/rollup_reader.h"
+
+namespace lienthong::reporting {
+namespace {
+
+class ReportingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/r.db";
+    std::filesystem::remove(path);
+    LT_ASSERT_OK_AND_ASSIGN(store_, ingestion::SqliteValueStore::Open(path));
+    registry_.indicators["indicators/NLS.SO_LOP"].set_aggregation(
+        registry::v1::AGGREGATION_RULE_SUM);
+    intake_ = std::make_unique<ingestion::ValueIntake>(store_.get(), &registry_,
+                                                       &clock_);
+    ingestion_ = std::make_unique<ingestion::IngestionServiceImpl>(
+        intake_.get(), store_.get(), &notifier_, &authorizer_,
+        absl::Milliseconds(20));
+    reader_ = std::make_unique<RollupReader>(
+        &index_,
+        [this](const std::string& unit, absl::CivilDay date) {
+          return registry_.ListChildren(unit, date);
+        },
+        [this](const std::string& name) {
+          return registry_.GetIndicator(name);
+        });
+    reporting_ =
+        std::make_unique<ReportingServiceImpl>(reader_.get(), &authorizer_);
+    LT_ASSERT_OK_AND_ASSIGN(
+        server_,
+        GrpcServer::Start(
+            ServerOptions(),
+            {{"lienthong.ingestion.v1.IngestionService", ingestion_.get()},
+             {"lienthong.reporting.v1.ReportingService", reporting_.get()}}));
+    auto channel = grpc::CreateChannel(server_->target(),
+                                       grpc::InsecureChannelCredentials());
+    follower_ = std::make_unique<FeedFollower>(channel, &index_);
+    ingestion_stub_ = ingestion::v1::IngestionService::NewStub(channel);
+    reporting_stub_ = v1::ReportingService::NewStub(channel);
+  }
+  void TearDown() override {
+    notifier_.Close();  // ends the follower's watch
+    follower_.reset();
+    server_->Shutdown(absl::Now());
+  }
+
+  int64_t Submit(int64_t count) {
+    ingestion::v1::SubmitValuesRequest request;
+    request.mutable_options()->set_schedule("schedules/cds-xa-thang");
+    ingestion::v1::ValueRow* row = request.add_rows();
+    row->set_unit("units/00097");
+    row->set_indicator("indicators/NLS.SO_LOP");
+    row->set_period("2025-M12");
+    row->mutable_value()->set_count(count);
+    grpc::ClientContext context;
+    ingestion::v1::ImportSummary summary;
+    EXPECT_TRUE(
+        ingestion_stub_->SubmitValues(&context, request, &summary).ok());
+    return summary.last_sequence();
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1764900000)};  // 2025-12-05
+  ingestion::FakeRegistry registry_;
+  ingestion::ChangeNotifier notifier_;
+  AllowAllAuthorizer authorizer_;
+  std::unique_ptr<ingestion::SqliteValueStore> store_;
+  std::unique_ptr<ingestion::ValueIntake> intake_;
+  std::unique_ptr<ingestion::IngestionServiceImpl> ingestion_;
+  FeedIndex index_;
+  std::unique_ptr<RollupReader> reader_;
+  std::unique_ptr<ReportingServiceImpl> reporting_;
+  std::unique_ptr<GrpcServer> server_;
+  std::unique_ptr<FeedFollower> follower_;
+  std::unique_ptr<ingestion::v1::IngestionService::Stub> ingestion_stub_;
+  std::unique_ptr<v1::ReportingService::Stub> reporting_stub_;
+};
+
+TEST_F(ReportingServiceTest, AnAcceptedValueShowsInTheProvinceRollup) {
+  int64_t first = Submit(12);
+  ASSERT_TRUE(index_.WaitFor(first, absl::Now() + absl::Seconds(30)));
+  v1::GetRollupRequest request;
+  request.set_unit("units/01");
+  request.set_indicator("indicators/NLS.SO_LOP");
+  request.set_period("2025-M12");
+  grpc::ClientContext context;
+  v1::Rollup rollup;
+  ASSERT_TRUE(reporting_stub_->GetRollup(&context, request, &rollup).ok());
+  EXPECT_EQ(rollup.value().count(), 12);
+  EXPECT_EQ(rollup.contributing_units(), 1);
+  EXPECT_EQ(rollup.as_of_sequence(), first);
+
+  int64_t second = Submit(15);  // a correction
+  ASSERT_TRUE(index_.WaitFor(second, absl::Now() + absl::Seconds(30)));
+  grpc::ClientContext again;
+  ASSERT_TRUE(reporting_stub_->GetRollup(&again, request, &rollup).ok());
+  EXPECT_EQ(rollup.value().count(), 15);
+
+  request.set_period("2025-M14");
+  grpc::ClientContext bad;
+  EXPECT_EQ(reporting_stub_->GetRollup(&bad, request, &rollup).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace lienthong::reporting
