@@ -41,6 +41,10 @@
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
+#include "services/reporting/feed_follower.h"
+#include "services/reporting/feed_index.h"
+#include "services/reporting/reporting_service.h"
+#include "services/reporting/rollup_reader.h"
 
 namespace lienthong {
 namespace {
@@ -224,6 +228,22 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
           daemon->value_intake_.get(), daemon->value_store_.get(),
           daemon->change_notifier_.get(), daemon->authorizer_.get());
 
+  // Reporting, which reads the registry and the change feed through gRPC.
+  daemon->feed_index_ = std::make_unique<reporting::FeedIndex>();
+  // The same cache lookup ingestion uses: UNAVAILABLE until it is attached.
+  ingestion::RegistryCacheLookup* registry = daemon->registry_lookup_.get();
+  daemon->rollup_reader_ = std::make_unique<reporting::RollupReader>(
+      daemon->feed_index_.get(),
+      [registry](const std::string& unit, absl::CivilDay date) {
+        return registry->ListChildren(unit, date);
+      },
+      [registry](const std::string& name) {
+        return registry->GetIndicator(name);
+      });
+  daemon->reporting_service_ =
+      std::make_unique<reporting::ReportingServiceImpl>(
+          daemon->rollup_reader_.get(), daemon->authorizer_.get());
+
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
        daemon->admin_unit_service_.get()},
@@ -237,6 +257,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
        daemon->watch_service_.get()},
       {"lienthong.ingestion.v1.IngestionService",
        daemon->ingestion_service_.get()},
+      {"lienthong.reporting.v1.ReportingService",
+       daemon->reporting_service_.get()},
   };
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);
@@ -249,12 +271,14 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   // Loopback TCP rather than an in-process channel: gRPC 1.51 crashes on calls
   // started on an in-process channel after its server shut down, and the cache
   // reconnects on its own.
-  daemon->registry_cache_ =
-      std::make_unique<registry::RegistryCache>(grpc::CreateCustomChannel(
-          absl::StrCat("127.0.0.1:", daemon->server_->port()),
-          grpc::InsecureChannelCredentials(),
-          ClientChannelArguments(server_options)));
+  std::shared_ptr<grpc::Channel> loopback = grpc::CreateCustomChannel(
+      absl::StrCat("127.0.0.1:", daemon->server_->port()),
+      grpc::InsecureChannelCredentials(),
+      ClientChannelArguments(server_options));
+  daemon->registry_cache_ = std::make_unique<registry::RegistryCache>(loopback);
   daemon->registry_lookup_->Attach(daemon->registry_cache_.get());
+  daemon->feed_follower_ = std::make_unique<reporting::FeedFollower>(
+      loopback, daemon->feed_index_.get());
   if (options.server.logger != nullptr) {
     options.server.logger->Info("lienthongd.ready",
                                 {{"address", daemon->server_->target()},

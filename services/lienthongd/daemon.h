@@ -27,6 +27,13 @@ class SqliteValueStore;
 class ValueIntake;
 }  // namespace ingestion
 
+namespace reporting {
+class FeedFollower;
+class FeedIndex;
+class ReportingServiceImpl;
+class RollupReader;
+}  // namespace reporting
+
 namespace registry {
 class AdminUnitServiceImpl;
 class RegistryCache;
@@ -112,6 +119,12 @@ class Daemon {
   // Ingestion's view of the registry, over gRPC; outlives the server, whose
   // shutdown ends the calls that use it.
   std::unique_ptr<registry::RegistryCache> registry_cache_;
+  // Reporting: the change feed followed into memory, rollups read from it.
+  std::unique_ptr<reporting::FeedIndex> feed_index_;
+  std::unique_ptr<reporting::RollupReader> rollup_reader_;
+  std::unique_ptr<reporting::ReportingServiceImpl> reporting_service_;
+  // Destroyed before the cache and the index it feeds.
+  std::unique_ptr<reporting::FeedFollower> feed_follower_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "libs/period/period.h"
 #include "libs/status/status_details.h"
 #include "services/registry/dates.h"
@@ -57,6 +58,24 @@ class Inputs final : public RollupInputs {
   const FeedIndex& index_;
   const RollupReader::ChildrenFn& children_;
 };
+
+// Waits until `index` has applied `sequence` (read-your-writes).
+absl::Status AwaitSequence(const FeedIndex& index, int64_t sequence,
+                           absl::Duration max_wait) {
+  if (sequence < 0) {
+    return InvalidArgumentWithViolations(
+        "invalid rollup request", "INVALID_ROLLUP_REQUEST",
+        {{"min_sequence", "must not be negative"}});
+  }
+  if (index.WaitFor(sequence, absl::Now() + max_wait)) {
+    return absl::OkStatus();
+  }
+  return WithErrorInfo(
+      absl::UnavailableError(
+          absl::StrCat("rollups reflect the change feed up to ",
+                       index.position(), ", not yet ", sequence, "; retry")),
+      "FEED_BEHIND");
+}
 
 }  // namespace
 
@@ -131,6 +150,11 @@ absl::StatusOr<v1::Rollup> RollupReader::Compute(
 
 absl::StatusOr<v1::Rollup> RollupReader::GetRollup(
     const v1::GetRollupRequest& request) {
+  if (absl::Status reached =
+          AwaitSequence(*index_, request.min_sequence(), max_wait_);
+      !reached.ok()) {
+    return reached;
+  }
   return Compute(
       request.unit(), request.indicator(), request.period(),
       request.has_hierarchy_date() ? &request.hierarchy_date() : nullptr);
@@ -138,6 +162,11 @@ absl::StatusOr<v1::Rollup> RollupReader::GetRollup(
 
 absl::StatusOr<v1::QueryRollupsResponse> RollupReader::QueryRollups(
     const v1::QueryRollupsRequest& request) {
+  if (absl::Status reached =
+          AwaitSequence(*index_, request.min_sequence(), max_wait_);
+      !reached.ok()) {
+    return reached;
+  }
   std::vector<FieldViolation> violations;
   if (request.units().empty()) violations.push_back({"units", "at least one"});
   if (request.indicators().empty()) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "lienthong/registry/v1/indicator.pb.h"
 #include "lienthong/reporting/v1/reporting_service.pb.h"
 
@@ -27,12 +28,15 @@ class RollupReader {
   using IndicatorFn = std::function<absl::StatusOr<registry::v1::Indicator>(
       const std::string& name)>;
 
-  // `index` must outlive the reader.
+  // `index` must outlive the reader. A read with min_sequence waits at most
+  // `max_wait` for the feed.
   RollupReader(const FeedIndex* index, ChildrenFn children,
-               IndicatorFn indicators)
+               IndicatorFn indicators,
+               absl::Duration max_wait = absl::Seconds(10))
       : index_(index),
         children_(std::move(children)),
-        indicators_(std::move(indicators)) {}
+        indicators_(std::move(indicators)),
+        max_wait_(max_wait) {}
 
   absl::StatusOr<v1::Rollup> GetRollup(const v1::GetRollupRequest& request);
   // At most 10,000 rollups per query.
@@ -48,6 +52,7 @@ class RollupReader {
   const FeedIndex* index_;
   ChildrenFn children_;
   IndicatorFn indicators_;
+  absl::Duration max_wait_;
 };
 
 }  // namespace lienthong::reporting

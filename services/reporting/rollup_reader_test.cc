@@ -34,7 +34,8 @@ class RollupReaderTest : public ::testing::Test {
               indicator.set_value_type(registry::v1::VALUE_TYPE_COUNT);
               indicator.set_aggregation(registry::v1::AGGREGATION_RULE_SUM);
               return indicator;
-            }) {}
+            },
+            absl::ZeroDuration()) {}
 
   void Report(const std::string& unit, const std::string& period,
               int64_t count) {
@@ -97,6 +98,15 @@ TEST_F(RollupReaderTest, BadRequestsAreRefusedWithTheirFields) {
   request.set_unit("units/99");
   EXPECT_THAT(reader_.GetRollup(request),
               StatusCodeIs(absl::StatusCode::kNotFound));
+  // Asking for a change the feed has not brought yet.
+  request.set_unit("units/01");
+  request.set_min_sequence(1);
+  absl::StatusOr<v1::Rollup> behind = reader_.GetRollup(request);
+  EXPECT_THAT(behind, StatusCodeIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(ErrorReason(behind.status()), "FEED_BEHIND");
+  request.set_min_sequence(-1);
+  EXPECT_THAT(reader_.GetRollup(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(RollupReaderTest, AQueryCoversAParentAndItsChildren) {

@@ -135,6 +135,18 @@ grep -q '"created": 2' "$work/push" || fail "ltctl push printed: $(cat "$work/pu
 grep -q '"batchesReplayed": 1\|"batches_replayed": 1' "$work/push" \
   || fail "the second push was not replayed: $(cat "$work/push")"
 
+# Reporting follows the change feed: Hà Nội's rollup sums its three communes
+# (3 + 7 + 9), waiting for the feed to reach the last push (read-your-writes).
+sequence=$(grep -o '"last_sequence": *[0-9]*' "$work/push" | grep -o '[0-9]*$') \
+  || fail "no last_sequence in: $(cat "$work/push")"
+"$buf" curl "${curl_args[@]}" -d "{\"unit\": \"units/01\",
+  \"indicator\": \"indicators/E2E.SO_LOP\", \"period\": \"$period\",
+  \"minSequence\": \"$sequence\"}" \
+  "$url/lienthong.reporting.v1.ReportingService/GetRollup" >"$work/rollup" \
+  || fail "GetRollup failed: $(cat "$work/rollup")"
+grep -q '"count": "19"' "$work/rollup" || fail "GetRollup returned: $(cat "$work/rollup")"
+grep -q '"contributingUnits": 3' "$work/rollup" || fail "contributors: $(cat "$work/rollup")"
+
 [ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
 kill -TERM "$pid"
@@ -142,4 +154,4 @@ status=0
 wait "$pid" || status=$?
 [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 grep -q "event=server.stopped" "$work/log" || fail "no graceful stop in the log"
-echo "PASS: lienthongd serves health, reflection, the registry and ingestion; stops on SIGTERM"
+echo "PASS: lienthongd serves health, reflection, the registry, ingestion (also through ltctl) and rollups; stops on SIGTERM"

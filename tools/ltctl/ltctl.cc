@@ -99,6 +99,8 @@ Value ReportJson(const std::string& file, const PushReport& report) {
   fields["unchanged"] = Number(totals.unchanged());
   fields["deleted"] = Number(totals.deleted());
   fields["rejected"] = Number(totals.rejected());
+  // For read-your-writes against reporting (min_sequence).
+  fields["last_sequence"] = Number(static_cast<double>(totals.last_sequence()));
   auto& problems = *fields["problems"].mutable_list_value();
   for (const RowReport& problem : report.problems) {
     Value row;
