@@ -14,10 +14,18 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
   }
   const ingestion::v1::DataValue& value = change.value();
   Key key{value.unit(), value.indicator(), value.period().id()};
+  std::pair<std::string, std::string> report{value.unit(), value.period().id()};
   if (change.kind() == ingestion::v1::CHANGE_KIND_DELETE) {
     values_.erase(key);
+    auto it = reports_.find(report);
+    if (it != reports_.end()) {
+      it->second.erase(value.indicator());
+      if (it->second.empty()) reports_.erase(it);
+    }
   } else {
     values_[key] = value.value();
+    // The first value's lateness stands; emplace keeps it.
+    reports_[report].emplace(value.indicator(), value.late());
     period_types_[value.indicator()] = value.period().type();
   }
   position_ = change.sequence();
@@ -30,6 +38,14 @@ absl::optional<common::v1::Value> FeedIndex::Reported(
   absl::MutexLock lock(&mutex_);
   auto it = values_.find(Key{unit, indicator, period});
   if (it == values_.end()) return absl::nullopt;
+  return it->second;
+}
+
+std::map<std::string, bool> FeedIndex::ReportedIndicators(
+    const std::string& unit, const std::string& period) const {
+  absl::MutexLock lock(&mutex_);
+  auto it = reports_.find({unit, period});
+  if (it == reports_.end()) return {};
   return it->second;
 }
 

@@ -7,8 +7,10 @@
 // applies while queries read.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -35,6 +37,12 @@ class FeedIndex {
                                              const std::string& indicator,
                                              const std::string& period) const;
 
+  // The indicators `unit` has values for in `period`, each with whether its
+  // first value arrived after the submit deadline (corrections do not make a
+  // report late).
+  std::map<std::string, bool> ReportedIndicators(
+      const std::string& unit, const std::string& period) const;
+
   // The period type `indicator` is reported in, as last seen on the feed.
   absl::optional<common::v1::PeriodType> PeriodTypeOf(
       const std::string& indicator) const;
@@ -49,6 +57,10 @@ class FeedIndex {
 
   mutable absl::Mutex mutex_;
   absl::flat_hash_map<Key, common::v1::Value> values_ ABSL_GUARDED_BY(mutex_);
+  // (unit, period) -> indicator -> first value late.
+  absl::flat_hash_map<std::pair<std::string, std::string>,
+                      std::map<std::string, bool>>
+      reports_ ABSL_GUARDED_BY(mutex_);
   absl::flat_hash_map<std::string, common::v1::PeriodType> period_types_
       ABSL_GUARDED_BY(mutex_);
   int64_t position_ ABSL_GUARDED_BY(mutex_) = 0;

@@ -42,6 +42,28 @@ TEST(FeedIndexTest, KeepsTheLatestValueOfEachKeyInFeedOrder) {
   EXPECT_FALSE(index.PeriodTypeOf("indicators/OTHER").has_value());
 }
 
+TEST(FeedIndexTest, RemembersWhetherEachReportFirstArrivedLate) {
+  FeedIndex index;
+  ingestion::v1::Change late = Upsert(1, "units/00004", 3);
+  late.mutable_value()->set_late(true);
+  ASSERT_THAT(index.Apply(late), IsOk());
+  ingestion::v1::Change other = Upsert(2, "units/00004", 1);
+  other.mutable_value()->set_indicator("indicators/CAP_QUANG");
+  ASSERT_THAT(index.Apply(other), IsOk());
+  ASSERT_THAT(index.Apply(Upsert(3, "units/00004", 4)), IsOk());  // on time
+  std::map<std::string, bool> reported =
+      index.ReportedIndicators("units/00004", "2025-M06");
+  EXPECT_EQ(reported,
+            (std::map<std::string, bool>{{"indicators/CAP_QUANG", false},
+                                         {"indicators/SO_LOP", true}}));
+  ingestion::v1::Change removal = other;
+  removal.set_sequence(4);
+  removal.set_kind(ingestion::v1::CHANGE_KIND_DELETE);
+  ASSERT_THAT(index.Apply(removal), IsOk());
+  EXPECT_EQ(index.ReportedIndicators("units/00004", "2025-M06").size(), 1u);
+  EXPECT_TRUE(index.ReportedIndicators("units/00010", "2025-M06").empty());
+}
+
 TEST(FeedIndexTest, IgnoresReplaysAndRefusesGaps) {
   FeedIndex index;
   ASSERT_THAT(index.Apply(Upsert(1, "units/00004", 3)), IsOk());

@@ -13,29 +13,13 @@
 #include "services/registry/dates.h"
 #include "services/registry/schedule_dates.h"
 #include "services/reporting/feed_index.h"
+#include "services/reporting/period_message.h"
 #include "services/reporting/rollup_calculator.h"
 
 namespace lienthong::reporting {
 namespace {
 
 constexpr int kMaxRollups = 10000;
-
-common::v1::PeriodType ContractType(PeriodType type) {
-  switch (type) {
-    case PeriodType::kMonth:
-      return common::v1::PERIOD_TYPE_MONTH;
-    case PeriodType::kQuarter:
-      return common::v1::PERIOD_TYPE_QUARTER;
-    case PeriodType::kHalfYear:
-      return common::v1::PERIOD_TYPE_HALF_YEAR;
-    case PeriodType::kYear:
-      return common::v1::PERIOD_TYPE_YEAR;
-    case PeriodType::kCumulative:
-      return common::v1::PERIOD_TYPE_CUMULATIVE;
-    default:
-      return common::v1::PERIOD_TYPE_UNSPECIFIED;
-  }
-}
 
 // The inputs of one query: the feed's values and the registry's hierarchy,
 // the children of each unit asked once.
@@ -129,15 +113,7 @@ absl::StatusOr<v1::Rollup> RollupReader::Compute(
   v1::Rollup rollup;
   rollup.set_unit(unit);
   rollup.set_indicator(indicator);
-  common::v1::Period* out = rollup.mutable_period();
-  out->set_id(period->ToString());
-  out->set_type(ContractType(period->type()));
-  out->set_year(period->year());
-  out->set_number(period->number());
-  *out->mutable_calendar_span()->mutable_start() =
-      registry::ToDate(period->CalendarSpan().first);
-  *out->mutable_calendar_span()->mutable_end() =
-      registry::ToDate(period->CalendarSpan().last);
+  *rollup.mutable_period() = PeriodMessage(*period);
   if (result->value.has_value()) *rollup.mutable_value() = *result->value;
   if (result->reported.has_value()) {
     *rollup.mutable_reported_value() = *result->reported;
