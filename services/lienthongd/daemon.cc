@@ -41,6 +41,7 @@
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
+#include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_follower.h"
 #include "services/reporting/feed_index.h"
 #include "services/reporting/reporting_service.h"
@@ -240,9 +241,22 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       [registry](const std::string& name) {
         return registry->GetIndicator(name);
       });
+  daemon->completeness_reader_ =
+      std::make_unique<reporting::CompletenessReader>(
+          daemon->feed_index_.get(),
+          [registry](const std::string& unit, absl::CivilDay date) {
+            return registry->ListChildren(unit, date);
+          },
+          [registry](const std::string& name) {
+            return registry->GetUnit(name);
+          },
+          [registry](const std::string& name) {
+            return registry->GetSchedule(name);
+          });
   daemon->reporting_service_ =
       std::make_unique<reporting::ReportingServiceImpl>(
-          daemon->rollup_reader_.get(), daemon->authorizer_.get());
+          daemon->rollup_reader_.get(), daemon->completeness_reader_.get(),
+          daemon->authorizer_.get());
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",

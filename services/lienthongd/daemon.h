@@ -28,6 +28,7 @@ class ValueIntake;
 }  // namespace ingestion
 
 namespace reporting {
+class CompletenessReader;
 class FeedFollower;
 class FeedIndex;
 class ReportingServiceImpl;
@@ -122,6 +123,7 @@ class Daemon {
   // Reporting: the change feed followed into memory, rollups read from it.
   std::unique_ptr<reporting::FeedIndex> feed_index_;
   std::unique_ptr<reporting::RollupReader> rollup_reader_;
+  std::unique_ptr<reporting::CompletenessReader> completeness_reader_;
   std::unique_ptr<reporting::ReportingServiceImpl> reporting_service_;
   // Destroyed before the cache and the index it feeds.
   std::unique_ptr<reporting::FeedFollower> feed_follower_;

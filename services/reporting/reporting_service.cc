@@ -1,6 +1,7 @@
 #include "services/reporting/reporting_service.h"
 
 #include "libs/server/serve.h"
+#include "services/reporting/completeness_reader.h"
 #include "services/reporting/rollup_reader.h"
 
 namespace lienthong::reporting {
@@ -27,6 +28,14 @@ grpc::Status ReportingServiceImpl::QueryRollups(
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", "",
       [&] { return rollups_->QueryRollups(*request); }, response);
+}
+
+grpc::Status ReportingServiceImpl::GetCompleteness(
+    grpc::ServerContext* context, const v1::GetCompletenessRequest* request,
+    v1::Completeness* response) {
+  return Serve(
+      *context, *authorizer_, "reporting.completeness.read", request->unit(),
+      [&] { return completeness_->GetCompleteness(*request); }, response);
 }
 
 }  // namespace lienthong::reporting

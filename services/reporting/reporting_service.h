@@ -2,7 +2,8 @@
 #define SERVICES_REPORTING_REPORTING_SERVICE_H_
 
 // The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollup reads
-// are served; the other methods answer UNIMPLEMENTED until they are built.
+// and completeness are served; the other methods answer UNIMPLEMENTED until
+// they are built.
 
 #include "lienthong/reporting/v1/reporting_service.grpc.pb.h"
 
@@ -12,13 +13,17 @@ class Authorizer;
 
 namespace lienthong::reporting {
 
+class CompletenessReader;
 class RollupReader;
 
 class ReportingServiceImpl final : public v1::ReportingService::Service {
  public:
   // The arguments must outlive the service.
-  ReportingServiceImpl(RollupReader* rollups, const Authorizer* authorizer)
-      : rollups_(rollups), authorizer_(authorizer) {}
+  ReportingServiceImpl(RollupReader* rollups, CompletenessReader* completeness,
+                       const Authorizer* authorizer)
+      : rollups_(rollups),
+        completeness_(completeness),
+        authorizer_(authorizer) {}
 
   grpc::Status GetRollup(grpc::ServerContext* context,
                          const v1::GetRollupRequest* request,
@@ -26,9 +31,13 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
   grpc::Status QueryRollups(grpc::ServerContext* context,
                             const v1::QueryRollupsRequest* request,
                             v1::QueryRollupsResponse* response) override;
+  grpc::Status GetCompleteness(grpc::ServerContext* context,
+                               const v1::GetCompletenessRequest* request,
+                               v1::Completeness* response) override;
 
  private:
   RollupReader* rollups_;
+  CompletenessReader* completeness_;
   const Authorizer* authorizer_;
 };
 

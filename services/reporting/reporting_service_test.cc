@@ -19,6 +19,7 @@
 #include "services/ingestion/ingestion_service.h"
 #include "services/ingestion/sqlite_value_store.h"
 #include "services/ingestion/value_intake.h"
+#include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_follower.h"
 #include "services/reporting/feed_index.h"
 #include "services/reporting/rollup_reader.h"
@@ -47,8 +48,17 @@ class ReportingServiceTest : public ::testing::Test {
         [this](const std::string& name) {
           return registry_.GetIndicator(name);
         });
-    reporting_ =
-        std::make_unique<ReportingServiceImpl>(reader_.get(), &authorizer_);
+    completeness_ = std::make_unique<CompletenessReader>(
+        &index_,
+        [this](const std::string& unit, absl::CivilDay date) {
+          return registry_.ListChildren(unit, date);
+        },
+        [this](const std::string& name) { return registry_.GetUnit(name); },
+        [this](const std::string& name) {
+          return registry_.GetSchedule(name);
+        });
+    reporting_ = std::make_unique<ReportingServiceImpl>(
+        reader_.get(), completeness_.get(), &authorizer_);
     LT_ASSERT_OK_AND_ASSIGN(
         server_,
         GrpcServer::Start(
@@ -91,6 +101,7 @@ class ReportingServiceTest : public ::testing::Test {
   std::unique_ptr<ingestion::IngestionServiceImpl> ingestion_;
   FeedIndex index_;
   std::unique_ptr<RollupReader> reader_;
+  std::unique_ptr<CompletenessReader> completeness_;
   std::unique_ptr<ReportingServiceImpl> reporting_;
   std::unique_ptr<GrpcServer> server_;
   std::unique_ptr<FeedFollower> follower_;
@@ -122,6 +133,28 @@ TEST_F(ReportingServiceTest, AnAcceptedValueShowsInTheProvinceRollup) {
   request.set_period("2025-M14");
   grpc::ClientContext bad;
   EXPECT_EQ(reporting_stub_->GetRollup(&bad, request, &rollup).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ReportingServiceTest, CompletenessCountsTheCommunesThatReported) {
+  int64_t sequence = Submit(12);  // NLS.SO_LOP only: HTS.CAP_QUANG is missing
+  ASSERT_TRUE(index_.WaitFor(sequence, absl::Now() + absl::Seconds(30)));
+  v1::GetCompletenessRequest request;
+  request.set_schedule("schedules/cds-xa-thang");
+  request.set_unit("units/01");
+  request.set_period("2025-M12");
+  grpc::ClientContext context;
+  v1::Completeness completeness;
+  ASSERT_TRUE(
+      reporting_stub_->GetCompleteness(&context, request, &completeness).ok());
+  EXPECT_EQ(completeness.expected(), 1);
+  EXPECT_EQ(completeness.partial(), 1);
+  EXPECT_EQ(completeness.complete(), 0);
+
+  request.set_period("2025-Q4");
+  grpc::ClientContext bad;
+  EXPECT_EQ(reporting_stub_->GetCompleteness(&bad, request, &completeness)
+                .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 

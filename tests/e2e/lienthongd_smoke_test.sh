@@ -146,6 +146,12 @@ sequence=$(grep -o '"last_sequence": *[0-9]*' "$work/push" | grep -o '[0-9]*$') 
   || fail "GetRollup failed: $(cat "$work/rollup")"
 grep -q '"count": "19"' "$work/rollup" || fail "GetRollup returned: $(cat "$work/rollup")"
 grep -q '"contributingUnits": 3' "$work/rollup" || fail "contributors: $(cat "$work/rollup")"
+# Completeness: three of Hà Nội's communes have reported this month.
+"$buf" curl "${curl_args[@]}" -d "{\"schedule\": \"schedules/e2e-thang\",
+  \"unit\": \"units/01\", \"period\": \"$period\"}" \
+  "$url/lienthong.reporting.v1.ReportingService/GetCompleteness" >"$work/complete" \
+  || fail "GetCompleteness failed: $(cat "$work/complete")"
+grep -q '"complete": 3' "$work/complete" || fail "GetCompleteness returned: $(head -c 600 "$work/complete")"
 
 [ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
