@@ -30,6 +30,14 @@ grpc::Status ReportingServiceImpl::QueryRollups(
       [&] { return rollups_->QueryRollups(*request); }, response);
 }
 
+grpc::Status ReportingServiceImpl::ListDiscrepancies(
+    grpc::ServerContext* context, const v1::ListDiscrepanciesRequest* request,
+    v1::ListDiscrepanciesResponse* response) {
+  return Serve(
+      *context, *authorizer_, "reporting.rollups.read", request->unit(),
+      [&] { return rollups_->ListDiscrepancies(*request); }, response);
+}
+
 grpc::Status ReportingServiceImpl::GetCompleteness(
     grpc::ServerContext* context, const v1::GetCompletenessRequest* request,
     v1::Completeness* response) {

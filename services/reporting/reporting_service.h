@@ -1,9 +1,9 @@
 #ifndef SERVICES_REPORTING_REPORTING_SERVICE_H_
 #define SERVICES_REPORTING_REPORTING_SERVICE_H_
 
-// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollup reads
-// and completeness are served; the other methods answer UNIMPLEMENTED until
-// they are built.
+// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollups,
+// completeness and discrepancies are served; the other methods answer
+// UNIMPLEMENTED until they are built.
 
 #include "lienthong/reporting/v1/reporting_service.grpc.pb.h"
 
@@ -31,6 +31,9 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
   grpc::Status QueryRollups(grpc::ServerContext* context,
                             const v1::QueryRollupsRequest* request,
                             v1::QueryRollupsResponse* response) override;
+  grpc::Status ListDiscrepancies(
+      grpc::ServerContext* context, const v1::ListDiscrepanciesRequest* request,
+      v1::ListDiscrepanciesResponse* response) override;
   grpc::Status GetCompleteness(grpc::ServerContext* context,
                                const v1::GetCompletenessRequest* request,
                                v1::Completeness* response) override;

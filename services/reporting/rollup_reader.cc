@@ -1,11 +1,13 @@
 #include "services/reporting/rollup_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <tuple>
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/period/period.h"
@@ -59,6 +61,23 @@ absl::Status AwaitSequence(const FeedIndex& index, int64_t sequence,
           absl::StrCat("rollups reflect the change feed up to ",
                        index.position(), ", not yet ", sequence, "; retry")),
       "FEED_BEHIND");
+}
+
+// A value as a number for comparing a report with a rollup; nullopt for
+// booleans.
+absl::optional<double> Magnitude(const common::v1::Value& value) {
+  switch (value.kind_case()) {
+    case common::v1::Value::kCount:
+      return static_cast<double>(value.count());
+    case common::v1::Value::kAmount:
+      return value.amount();
+    case common::v1::Value::kPercent:
+      return value.percent();
+    case common::v1::Value::kRatio:
+      return 100 * value.ratio().numerator() / value.ratio().denominator();
+    default:
+      return absl::nullopt;
+  }
 }
 
 }  // namespace
@@ -199,6 +218,86 @@ absl::StatusOr<v1::QueryRollupsResponse> RollupReader::QueryRollups(
               return std::tie(a.unit(), a.indicator(), a.period().id()) <
                      std::tie(b.unit(), b.indicator(), b.period().id());
             });
+  return response;
+}
+
+absl::StatusOr<v1::ListDiscrepanciesResponse> RollupReader::ListDiscrepancies(
+    const v1::ListDiscrepanciesRequest& request) {
+  std::vector<FieldViolation> violations;
+  if (!absl::StartsWith(request.unit(), "units/")) {
+    violations.push_back({"unit", "must be units/{code}"});
+  }
+  absl::StatusOr<Period> period = Period::Parse(request.period());
+  if (!period.ok()) {
+    violations.push_back({"period", std::string(period.status().message())});
+  }
+  if (request.min_difference_percent() < 0) {
+    violations.push_back({"min_difference_percent", "must not be negative"});
+  }
+  if (request.page_size() < 0) {
+    violations.push_back({"page_size", "must not be negative"});
+  }
+  size_t offset = 0;
+  if (!request.page_token().empty() &&
+      !absl::SimpleAtoi(request.page_token(), &offset)) {
+    violations.push_back({"page_token", "is not a token this service issued"});
+  }
+  if (!violations.empty()) {
+    return InvalidArgumentWithViolations("invalid discrepancy request",
+                                         "INVALID_DISCREPANCY_REQUEST",
+                                         violations);
+  }
+  const absl::CivilDay date = period->CalendarSpan().last;
+  std::vector<v1::Discrepancy> found;
+  // Every unit with units under it, from the request's unit down.
+  std::vector<std::string> pending = {request.unit()};
+  while (!pending.empty()) {
+    std::string unit = std::move(pending.back());
+    pending.pop_back();
+    absl::StatusOr<std::vector<std::string>> children = children_(unit, date);
+    if (!children.ok()) return children.status();
+    if (children->empty()) continue;
+    pending.insert(pending.end(), children->begin(), children->end());
+    for (const auto& [indicator, late] :
+         index_->ReportedIndicators(unit, period->ToString())) {
+      absl::StatusOr<v1::Rollup> rollup =
+          Compute(unit, indicator, period->ToString(), nullptr);
+      if (!rollup.ok()) return rollup.status();
+      if (!rollup->has_value() || !rollup->has_reported_value()) continue;
+      absl::optional<double> reported = Magnitude(rollup->reported_value());
+      absl::optional<double> below = Magnitude(rollup->value());
+      if (!reported.has_value() || !below.has_value()) continue;
+      double difference =
+          *below == 0 ? (*reported == 0 ? 0 : 100)
+                      : 100 * std::abs(*reported - *below) / std::abs(*below);
+      if (difference == 0 || difference < request.min_difference_percent()) {
+        continue;
+      }
+      v1::Discrepancy& discrepancy = found.emplace_back();
+      discrepancy.set_unit(unit);
+      discrepancy.set_indicator(indicator);
+      discrepancy.set_period(period->ToString());
+      *discrepancy.mutable_reported_value() = rollup->reported_value();
+      *discrepancy.mutable_rollup_value() = rollup->value();
+      discrepancy.set_difference_percent(difference);
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const v1::Discrepancy& a, const v1::Discrepancy& b) {
+              return std::make_tuple(-a.difference_percent(), a.unit(),
+                                     a.indicator()) <
+                     std::make_tuple(-b.difference_percent(), b.unit(),
+                                     b.indicator());
+            });
+  const size_t page_size =
+      request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  v1::ListDiscrepanciesResponse response;
+  for (size_t i = offset; i < found.size() && i < offset + page_size; ++i) {
+    *response.add_discrepancies() = std::move(found[i]);
+  }
+  if (offset + page_size < found.size()) {
+    response.set_next_page_token(absl::StrCat(offset + page_size));
+  }
   return response;
 }
 

@@ -42,6 +42,10 @@ class RollupReader {
   // At most 10,000 rollups per query.
   absl::StatusOr<v1::QueryRollupsResponse> QueryRollups(
       const v1::QueryRollupsRequest& request);
+  // Units under (and including) the request's unit that reported their own
+  // value where they also have a rollup from below, and the two differ.
+  absl::StatusOr<v1::ListDiscrepanciesResponse> ListDiscrepancies(
+      const v1::ListDiscrepanciesRequest& request);
 
  private:
   absl::StatusOr<v1::Rollup> Compute(const std::string& unit,

@@ -132,5 +132,32 @@ TEST_F(RollupReaderTest, AQueryCoversAParentAndItsChildren) {
               StatusCodeIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(RollupReaderTest, ListsWhereAParentsOwnReportDiffersFromItsRollup) {
+  Report("units/00004", "2025-M07", 3);
+  Report("units/00010", "2025-M07", 5);
+  Report("units/01", "2025-M07", 10);  // the province says 10, communes 8
+  v1::ListDiscrepanciesRequest request;
+  request.set_unit("units/01");
+  request.set_period("2025-M07");
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListDiscrepanciesResponse found,
+                          reader_.ListDiscrepancies(request));
+  ASSERT_EQ(found.discrepancies_size(), 1);
+  const v1::Discrepancy& discrepancy = found.discrepancies(0);
+  EXPECT_EQ(discrepancy.unit(), "units/01");
+  EXPECT_EQ(discrepancy.reported_value().count(), 10);
+  EXPECT_EQ(discrepancy.rollup_value().count(), 8);
+  EXPECT_DOUBLE_EQ(discrepancy.difference_percent(), 25);
+  request.set_min_difference_percent(30);  // within the tolerance
+  LT_ASSERT_OK_AND_ASSIGN(found, reader_.ListDiscrepancies(request));
+  EXPECT_EQ(found.discrepancies_size(), 0);
+  Report("units/01", "2025-M07", 8);  // corrected
+  request.set_min_difference_percent(0);
+  LT_ASSERT_OK_AND_ASSIGN(found, reader_.ListDiscrepancies(request));
+  EXPECT_EQ(found.discrepancies_size(), 0);
+  request.set_page_token("x");
+  EXPECT_THAT(reader_.ListDiscrepancies(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace lienthong::reporting
