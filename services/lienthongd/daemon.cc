@@ -256,7 +256,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   daemon->reporting_service_ =
       std::make_unique<reporting::ReportingServiceImpl>(
           daemon->rollup_reader_.get(), daemon->completeness_reader_.get(),
-          daemon->authorizer_.get());
+          daemon->feed_index_.get(), daemon->authorizer_.get());
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
@@ -312,6 +312,7 @@ void Daemon::Shutdown(absl::Duration grace) {
   // get the grace period.
   registry_revision_->Close();
   change_notifier_->Close();
+  feed_index_->Close();
   server_->Shutdown(absl::Now() + grace);
 }
 

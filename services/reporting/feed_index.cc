@@ -65,9 +65,20 @@ int64_t FeedIndex::position() const {
 bool FeedIndex::WaitFor(int64_t sequence, absl::Time deadline) const {
   absl::MutexLock lock(&mutex_);
   auto reached = [this, sequence]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-    return position_ >= sequence;
+    return position_ >= sequence || closed_;
   };
-  return mutex_.AwaitWithDeadline(absl::Condition(&reached), deadline);
+  mutex_.AwaitWithDeadline(absl::Condition(&reached), deadline);
+  return position_ >= sequence;
+}
+
+void FeedIndex::Close() {
+  absl::MutexLock lock(&mutex_);
+  closed_ = true;
+}
+
+bool FeedIndex::closed() const {
+  absl::MutexLock lock(&mutex_);
+  return closed_;
 }
 
 }  // namespace lienthong::reporting

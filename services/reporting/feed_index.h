@@ -49,8 +49,13 @@ class FeedIndex {
 
   // The sequence of the last change applied; 0 before any.
   int64_t position() const;
-  // Waits until `sequence` is applied or `deadline` passes; true if applied.
+  // Waits until `sequence` is applied, `deadline` passes or the index is
+  // closed; true if applied.
   bool WaitFor(int64_t sequence, absl::Time deadline) const;
+
+  // Ends every wait, now and later (the daemon is stopping: watches end).
+  void Close();
+  bool closed() const;
 
  private:
   using Key = std::tuple<std::string, std::string, std::string>;
@@ -64,6 +69,7 @@ class FeedIndex {
   absl::flat_hash_map<std::string, common::v1::PeriodType> period_types_
       ABSL_GUARDED_BY(mutex_);
   int64_t position_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace lienthong::reporting

@@ -2,7 +2,9 @@
 
 #include "libs/server/serve.h"
 #include "services/reporting/completeness_reader.h"
+#include "services/reporting/feed_index.h"
 #include "services/reporting/rollup_reader.h"
+#include "services/reporting/rollup_watch.h"
 
 namespace lienthong::reporting {
 
@@ -28,6 +30,33 @@ grpc::Status ReportingServiceImpl::QueryRollups(
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", "",
       [&] { return rollups_->QueryRollups(*request); }, response);
+}
+
+grpc::Status ReportingServiceImpl::WatchRollups(
+    grpc::ServerContext* context, const v1::WatchRollupsRequest* request,
+    grpc::ServerWriter<v1::WatchRollupsResponse>* writer) {
+  for (const std::string& unit : request->query().units()) {
+    if (absl::Status allowed = authorizer_->Authorize(
+            CallerOf(*context), "reporting.rollups.read", unit);
+        !allowed.ok()) {
+      return ToGrpcStatus(allowed);
+    }
+  }
+  RollupWatch watch(rollups_, index_, request->query());
+  bool first = true;
+  while (!context->IsCancelled() && !index_->closed()) {
+    absl::StatusOr<std::vector<v1::Rollup>> changed =
+        watch.Next(absl::Now() + poll_);
+    if (!changed.ok()) return ToGrpcStatus(changed.status());
+    if (changed->empty() && !first) continue;
+    v1::WatchRollupsResponse response;
+    for (v1::Rollup& rollup : *changed) {
+      *response.add_rollups() = std::move(rollup);
+    }
+    if (!writer->Write(response)) break;  // the dashboard went away
+    first = false;
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status ReportingServiceImpl::ListDiscrepancies(

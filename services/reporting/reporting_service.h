@@ -1,10 +1,11 @@
 #ifndef SERVICES_REPORTING_REPORTING_SERVICE_H_
 #define SERVICES_REPORTING_REPORTING_SERVICE_H_
 
-// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollups,
-// completeness and discrepancies are served; the other methods answer
-// UNIMPLEMENTED until they are built.
+// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollups (read
+// and watched), completeness and discrepancies are served; the other methods
+// answer UNIMPLEMENTED until they are built.
 
+#include "absl/time/time.h"
 #include "lienthong/reporting/v1/reporting_service.grpc.pb.h"
 
 namespace lienthong {
@@ -14,16 +15,22 @@ class Authorizer;
 namespace lienthong::reporting {
 
 class CompletenessReader;
+class FeedIndex;
 class RollupReader;
 
 class ReportingServiceImpl final : public v1::ReportingService::Service {
  public:
   // The arguments must outlive the service.
+  // The arguments must outlive the service. `poll` bounds how long a watch
+  // waits before checking whether its call was cancelled.
   ReportingServiceImpl(RollupReader* rollups, CompletenessReader* completeness,
-                       const Authorizer* authorizer)
+                       const FeedIndex* index, const Authorizer* authorizer,
+                       absl::Duration poll = absl::Seconds(1))
       : rollups_(rollups),
         completeness_(completeness),
-        authorizer_(authorizer) {}
+        index_(index),
+        authorizer_(authorizer),
+        poll_(poll) {}
 
   grpc::Status GetRollup(grpc::ServerContext* context,
                          const v1::GetRollupRequest* request,
@@ -31,6 +38,9 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
   grpc::Status QueryRollups(grpc::ServerContext* context,
                             const v1::QueryRollupsRequest* request,
                             v1::QueryRollupsResponse* response) override;
+  grpc::Status WatchRollups(
+      grpc::ServerContext* context, const v1::WatchRollupsRequest* request,
+      grpc::ServerWriter<v1::WatchRollupsResponse>* writer) override;
   grpc::Status ListDiscrepancies(
       grpc::ServerContext* context, const v1::ListDiscrepanciesRequest* request,
       v1::ListDiscrepanciesResponse* response) override;
@@ -41,7 +51,9 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
  private:
   RollupReader* rollups_;
   CompletenessReader* completeness_;
+  const FeedIndex* index_;
   const Authorizer* authorizer_;
+  absl::Duration poll_;
 };
 
 }  // namespace lienthong::reporting

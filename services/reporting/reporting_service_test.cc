@@ -58,7 +58,8 @@ class ReportingServiceTest : public ::testing::Test {
           return registry_.GetSchedule(name);
         });
     reporting_ = std::make_unique<ReportingServiceImpl>(
-        reader_.get(), completeness_.get(), &authorizer_);
+        reader_.get(), completeness_.get(), &index_, &authorizer_,
+        absl::Milliseconds(20));
     LT_ASSERT_OK_AND_ASSIGN(
         server_,
         GrpcServer::Start(
@@ -72,6 +73,7 @@ class ReportingServiceTest : public ::testing::Test {
     reporting_stub_ = v1::ReportingService::NewStub(channel);
   }
   void TearDown() override {
+    index_.Close();     // ends rollup watches
     notifier_.Close();  // ends the follower's watch
     follower_.reset();
     server_->Shutdown(absl::Now());
@@ -156,6 +158,26 @@ TEST_F(ReportingServiceTest, CompletenessCountsTheCommunesThatReported) {
   EXPECT_EQ(reporting_stub_->GetCompleteness(&bad, request, &completeness)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ReportingServiceTest, AWatchSeesTheProvinceRollupChange) {
+  grpc::ClientContext context;
+  v1::WatchRollupsRequest request;
+  request.mutable_query()->add_units("units/01");
+  request.mutable_query()->add_indicators("indicators/NLS.SO_LOP");
+  request.mutable_query()->add_periods("2025-M12");
+  auto watch = reporting_stub_->WatchRollups(&context, request);
+  v1::WatchRollupsResponse response;
+  ASSERT_TRUE(watch->Read(&response));  // the current figures
+  ASSERT_EQ(response.rollups_size(), 1);
+  EXPECT_FALSE(response.rollups(0).has_value());
+
+  Submit(21);
+  ASSERT_TRUE(watch->Read(&response));  // pushed when the feed moves
+  ASSERT_EQ(response.rollups_size(), 1);
+  EXPECT_EQ(response.rollups(0).value().count(), 21);
+  context.TryCancel();
+  watch->Finish().IgnoreError();
 }
 
 }  // namespace
