@@ -1,8 +1,83 @@
 #include "services/reporting/feed_index.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace lienthong::reporting {
+
+uint32_t FeedIndex::Names::Intern(const std::string& name) {
+  auto [it, inserted] =
+      ids_.try_emplace(name, static_cast<uint32_t>(names_.size()));
+  if (inserted) names_.push_back(name);
+  return it->second;
+}
+
+absl::optional<uint32_t> FeedIndex::Names::Find(const std::string& name) const {
+  auto it = ids_.find(name);
+  if (it == ids_.end()) return absl::nullopt;
+  return it->second;
+}
+
+FeedIndex::Stored FeedIndex::Store(const common::v1::Value& value) {
+  Stored stored;
+  stored.kind = static_cast<uint8_t>(value.kind_case());
+  switch (value.kind_case()) {
+    case common::v1::Value::kCount:
+      stored.count = value.count();
+      break;
+    case common::v1::Value::kAmount:
+      stored.real = value.amount();
+      break;
+    case common::v1::Value::kPercent:
+      stored.real = value.percent();
+      break;
+    case common::v1::Value::kRatio:
+      stored.real = value.ratio().numerator();
+      stored.denominator = value.ratio().denominator();
+      break;
+    case common::v1::Value::kFlag:
+      stored.count = value.flag() ? 1 : 0;
+      break;
+    default:
+      break;
+  }
+  return stored;
+}
+
+common::v1::Value FeedIndex::Load(const Stored& stored) {
+  common::v1::Value value;
+  switch (static_cast<common::v1::Value::KindCase>(stored.kind)) {
+    case common::v1::Value::kCount:
+      value.set_count(stored.count);
+      break;
+    case common::v1::Value::kAmount:
+      value.set_amount(stored.real);
+      break;
+    case common::v1::Value::kPercent:
+      value.set_percent(stored.real);
+      break;
+    case common::v1::Value::kRatio:
+      value.mutable_ratio()->set_numerator(stored.real);
+      value.mutable_ratio()->set_denominator(stored.denominator);
+      break;
+    case common::v1::Value::kFlag:
+      value.set_flag(stored.count != 0);
+      break;
+    default:
+      break;
+  }
+  return value;
+}
+
+uint64_t FeedIndex::ValueKey(uint32_t unit, uint32_t indicator,
+                             uint32_t period) {
+  return uint64_t{unit} << 40 | uint64_t{indicator} << 24 | period;
+}
+
+uint64_t FeedIndex::SliceKey(uint32_t unit, uint32_t period) {
+  return uint64_t{unit} << 32 | period;
+}
 
 absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
   absl::MutexLock lock(&mutex_);
@@ -13,20 +88,33 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
                      ": the feed has a gap"));
   }
   const ingestion::v1::DataValue& value = change.value();
-  Key key{value.unit(), value.indicator(), value.period().id()};
-  std::pair<std::string, std::string> report{value.unit(), value.period().id()};
+  const uint32_t unit = units_.Intern(value.unit());
+  const uint32_t indicator = indicators_.Intern(value.indicator());
+  const uint32_t period = periods_.Intern(value.period().id());
+  if (unit >= (1u << 24) || indicator >= (1u << 16) || period >= (1u << 24)) {
+    return absl::ResourceExhaustedError(
+        "more units, indicators or periods than the index holds");
+  }
+  const uint64_t key = ValueKey(unit, indicator, period);
+  std::vector<uint32_t>& slice = slices_[SliceKey(unit, period)];
   if (change.kind() == ingestion::v1::CHANGE_KIND_DELETE) {
     values_.erase(key);
-    auto it = reports_.find(report);
-    if (it != reports_.end()) {
-      it->second.erase(value.indicator());
-      if (it->second.empty()) reports_.erase(it);
-    }
+    slice.erase(std::remove(slice.begin(), slice.end(), indicator),
+                slice.end());
+    if (slice.empty()) slices_.erase(SliceKey(unit, period));
   } else {
-    values_[key] = value.value();
-    // The first value's lateness stands; emplace keeps it.
-    reports_[report].emplace(value.indicator(), value.late());
-    period_types_[value.indicator()] = value.period().type();
+    Stored stored = Store(value.value());
+    auto it = values_.find(key);
+    if (it == values_.end()) {
+      stored.late = value.late();
+      values_.emplace(key, stored);
+      slice.push_back(indicator);
+    } else {
+      // The first value's lateness stands.
+      stored.late = it->second.late;
+      it->second = stored;
+    }
+    period_types_[indicator] = value.period().type();
   }
   position_ = change.sequence();
   return absl::OkStatus();
@@ -36,23 +124,37 @@ absl::optional<common::v1::Value> FeedIndex::Reported(
     const std::string& unit, const std::string& indicator,
     const std::string& period) const {
   absl::MutexLock lock(&mutex_);
-  auto it = values_.find(Key{unit, indicator, period});
+  absl::optional<uint32_t> u = units_.Find(unit);
+  absl::optional<uint32_t> i = indicators_.Find(indicator);
+  absl::optional<uint32_t> p = periods_.Find(period);
+  if (!u || !i || !p) return absl::nullopt;
+  auto it = values_.find(ValueKey(*u, *i, *p));
   if (it == values_.end()) return absl::nullopt;
-  return it->second;
+  return Load(it->second);
 }
 
 std::map<std::string, bool> FeedIndex::ReportedIndicators(
     const std::string& unit, const std::string& period) const {
   absl::MutexLock lock(&mutex_);
-  auto it = reports_.find({unit, period});
-  if (it == reports_.end()) return {};
-  return it->second;
+  std::map<std::string, bool> reported;
+  absl::optional<uint32_t> u = units_.Find(unit);
+  absl::optional<uint32_t> p = periods_.Find(period);
+  if (!u || !p) return reported;
+  auto slice = slices_.find(SliceKey(*u, *p));
+  if (slice == slices_.end()) return reported;
+  for (uint32_t indicator : slice->second) {
+    reported[indicators_.Name(indicator)] =
+        values_.at(ValueKey(*u, indicator, *p)).late;
+  }
+  return reported;
 }
 
 absl::optional<common::v1::PeriodType> FeedIndex::PeriodTypeOf(
     const std::string& indicator) const {
   absl::MutexLock lock(&mutex_);
-  auto it = period_types_.find(indicator);
+  absl::optional<uint32_t> id = indicators_.Find(indicator);
+  if (!id) return absl::nullopt;
+  auto it = period_types_.find(*id);
   if (it == period_types_.end()) return absl::nullopt;
   return it->second;
 }

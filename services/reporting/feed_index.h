@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -58,15 +58,41 @@ class FeedIndex {
   bool closed() const;
 
  private:
-  using Key = std::tuple<std::string, std::string, std::string>;
+  // Units, indicators and periods as small numbers: a national dataset holds
+  // about ten million values, which must fit in memory with room to spare.
+  class Names {
+   public:
+    uint32_t Intern(const std::string& name);
+    absl::optional<uint32_t> Find(const std::string& name) const;
+    const std::string& Name(uint32_t id) const { return names_[id]; }
+
+   private:
+    absl::flat_hash_map<std::string, uint32_t> ids_;
+    std::vector<std::string> names_;
+  };
+  // A value in 32 bytes rather than a message.
+  struct Stored {
+    int64_t count = 0;
+    double real = 0;         // amount, percent or ratio numerator
+    double denominator = 0;  // ratio
+    uint8_t kind = 0;        // common::v1::Value::KindCase
+    bool late = false;       // the first value arrived after the deadline
+  };
+  static Stored Store(const common::v1::Value& value);
+  static common::v1::Value Load(const Stored& stored);
+  // unit (24 bits) | indicator (16 bits) | period (24 bits).
+  static uint64_t ValueKey(uint32_t unit, uint32_t indicator, uint32_t period);
+  static uint64_t SliceKey(uint32_t unit, uint32_t period);
 
   mutable absl::Mutex mutex_;
-  absl::flat_hash_map<Key, common::v1::Value> values_ ABSL_GUARDED_BY(mutex_);
-  // (unit, period) -> indicator -> first value late.
-  absl::flat_hash_map<std::pair<std::string, std::string>,
-                      std::map<std::string, bool>>
-      reports_ ABSL_GUARDED_BY(mutex_);
-  absl::flat_hash_map<std::string, common::v1::PeriodType> period_types_
+  Names units_ ABSL_GUARDED_BY(mutex_);
+  Names indicators_ ABSL_GUARDED_BY(mutex_);
+  Names periods_ ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<uint64_t, Stored> values_ ABSL_GUARDED_BY(mutex_);
+  // (unit, period) -> the indicators with a value.
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> slices_
+      ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<uint32_t, common::v1::PeriodType> period_types_
       ABSL_GUARDED_BY(mutex_);
   int64_t position_ ABSL_GUARDED_BY(mutex_) = 0;
   bool closed_ ABSL_GUARDED_BY(mutex_) = false;
