@@ -256,7 +256,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   daemon->reporting_service_ =
       std::make_unique<reporting::ReportingServiceImpl>(
           daemon->rollup_reader_.get(), daemon->completeness_reader_.get(),
-          daemon->feed_index_.get(), daemon->authorizer_.get());
+          daemon->feed_index_.get(),
+          [registry](const std::string& unit) {
+            absl::StatusOr<registry::v1::AdminUnit> found =
+                registry->GetUnit(unit);
+            return found.ok() ? found->display_name() : std::string();
+          },
+          daemon->authorizer_.get());
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",

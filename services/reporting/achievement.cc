@@ -104,7 +104,8 @@ absl::StatusOr<absl::CivilDay> CheckTarget(const registry::v1::Target& target) {
   if (target.comparator() == registry::v1::COMPARATOR_UNSPECIFIED) {
     violations.push_back({"target.comparator", "must be set"});
   }
-  if (target.has_baseline() && target.baseline().kind_case() != Value::KIND_NOT_SET &&
+  if (target.has_baseline() &&
+      target.baseline().kind_case() != Value::KIND_NOT_SET &&
       (target.baseline().kind_case() != target.value().kind_case() ||
        !IsComparable(target.baseline()))) {
     violations.push_back(
@@ -193,8 +194,7 @@ absl::StatusOr<v1::TargetAchievement> Achievement(
     return out;
   }
   const Value& value = actual->value;
-  if (value.kind_case() != target.value().kind_case() ||
-      !IsComparable(value)) {
+  if (value.kind_case() != target.value().kind_case() || !IsComparable(value)) {
     return InvalidArgumentWithViolations(
         absl::StrCat("the actual value of ", target.name(), " is not a ",
                      KindName(target.value().kind_case())),
@@ -240,7 +240,8 @@ namespace {
 // overdue.
 absl::optional<absl::CivilDay> DueDay(const registry::v1::Task& task) {
   if (registry::IsUnset(task.due_date())) return absl::nullopt;
-  absl::StatusOr<absl::CivilDay> day = registry::ToCivilDay(task.due_date(), "");
+  absl::StatusOr<absl::CivilDay> day =
+      registry::ToCivilDay(task.due_date(), "");
   if (!day.ok()) return absl::nullopt;
   return *day;
 }

@@ -1,8 +1,12 @@
 #include "services/reporting/reporting_service.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "libs/server/serve.h"
 #include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_index.h"
+#include "services/reporting/rollup_export.h"
 #include "services/reporting/rollup_reader.h"
 #include "services/reporting/rollup_watch.h"
 
@@ -56,6 +60,37 @@ grpc::Status ReportingServiceImpl::WatchRollups(
     if (!writer->Write(response)) break;  // the dashboard went away
     first = false;
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status ReportingServiceImpl::ExportRollups(
+    grpc::ServerContext* context, const v1::ExportRollupsRequest* request,
+    grpc::ServerWriter<v1::ExportRollupsResponse>* writer) {
+  for (const std::string& unit : request->query().units()) {
+    if (absl::Status allowed = authorizer_->Authorize(
+            CallerOf(*context), "reporting.rollups.read", unit);
+        !allowed.ok()) {
+      return ToGrpcStatus(allowed);
+    }
+  }
+  absl::StatusOr<v1::QueryRollupsResponse> table =
+      rollups_->QueryRollups(request->query());
+  if (!table.ok()) return ToGrpcStatus(table.status());
+  RollupExporter exporter(request->format(), unit_name_);
+  // Chunks of rows, so a large table streams in messages of bounded size.
+  constexpr int kRowsPerChunk = 500;
+  const auto& rollups = table->rollups();
+  for (int first = 0; first < rollups.size(); first += kRowsPerChunk) {
+    std::vector<v1::Rollup> rows(
+        rollups.begin() + first,
+        rollups.begin() + std::min(rollups.size(), first + kRowsPerChunk));
+    v1::ExportRollupsResponse chunk;
+    chunk.set_chunk(exporter.Write(rows));
+    if (!writer->Write(chunk)) return grpc::Status::OK;
+  }
+  v1::ExportRollupsResponse last;
+  last.set_chunk(exporter.Finish());
+  if (!last.chunk().empty()) writer->Write(last);
   return grpc::Status::OK;
 }
 

@@ -1,9 +1,13 @@
 #ifndef SERVICES_REPORTING_REPORTING_SERVICE_H_
 #define SERVICES_REPORTING_REPORTING_SERVICE_H_
 
-// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollups (read
-// and watched), completeness and discrepancies are served; the other methods
-// answer UNIMPLEMENTED until they are built.
+// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollups (read,
+// watched and exported), completeness and discrepancies are served; the other
+// methods answer UNIMPLEMENTED until they are built.
+
+#include <functional>
+#include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "lienthong/reporting/v1/reporting_service.grpc.pb.h"
@@ -23,12 +27,16 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
   // The arguments must outlive the service.
   // The arguments must outlive the service. `poll` bounds how long a watch
   // waits before checking whether its call was cancelled.
+  // `unit_name` gives a unit's display name for CSV exports.
   ReportingServiceImpl(RollupReader* rollups, CompletenessReader* completeness,
-                       const FeedIndex* index, const Authorizer* authorizer,
+                       const FeedIndex* index,
+                       std::function<std::string(const std::string&)> unit_name,
+                       const Authorizer* authorizer,
                        absl::Duration poll = absl::Seconds(1))
       : rollups_(rollups),
         completeness_(completeness),
         index_(index),
+        unit_name_(std::move(unit_name)),
         authorizer_(authorizer),
         poll_(poll) {}
 
@@ -41,6 +49,9 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
   grpc::Status WatchRollups(
       grpc::ServerContext* context, const v1::WatchRollupsRequest* request,
       grpc::ServerWriter<v1::WatchRollupsResponse>* writer) override;
+  grpc::Status ExportRollups(
+      grpc::ServerContext* context, const v1::ExportRollupsRequest* request,
+      grpc::ServerWriter<v1::ExportRollupsResponse>* writer) override;
   grpc::Status ListDiscrepancies(
       grpc::ServerContext* context, const v1::ListDiscrepanciesRequest* request,
       v1::ListDiscrepanciesResponse* response) override;
@@ -52,6 +63,7 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
   RollupReader* rollups_;
   CompletenessReader* completeness_;
   const FeedIndex* index_;
+  std::function<std::string(const std::string&)> unit_name_;
   const Authorizer* authorizer_;
   absl::Duration poll_;
 };

@@ -58,8 +58,11 @@ class ReportingServiceTest : public ::testing::Test {
           return registry_.GetSchedule(name);
         });
     reporting_ = std::make_unique<ReportingServiceImpl>(
-        reader_.get(), completeness_.get(), &index_, &authorizer_,
-        absl::Milliseconds(20));
+        reader_.get(), completeness_.get(), &index_,
+        [](const std::string& unit) {
+          return unit == "units/01" ? "Hà Nội, Thủ đô" : "";
+        },
+        &authorizer_, absl::Milliseconds(20));
     LT_ASSERT_OK_AND_ASSIGN(
         server_,
         GrpcServer::Start(
@@ -178,6 +181,28 @@ TEST_F(ReportingServiceTest, AWatchSeesTheProvinceRollupChange) {
   EXPECT_EQ(response.rollups(0).value().count(), 21);
   context.TryCancel();
   watch->Finish().IgnoreError();
+}
+
+TEST_F(ReportingServiceTest, ExportsATableAsCsvInChunks) {
+  int64_t sequence = Submit(12);
+  v1::ExportRollupsRequest request;
+  request.mutable_query()->add_units("units/01");
+  request.mutable_query()->set_include_children(true);
+  request.mutable_query()->add_indicators("indicators/NLS.SO_LOP");
+  request.mutable_query()->add_periods("2025-M12");
+  request.mutable_query()->set_min_sequence(sequence);
+  grpc::ClientContext context;
+  auto stream = reporting_stub_->ExportRollups(&context, request);
+  std::string csv;
+  v1::ExportRollupsResponse chunk;
+  while (stream->Read(&chunk)) csv += chunk.chunk();
+  ASSERT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(csv,
+            "\xEF\xBB\xBF"
+            "unit,unit_name,indicator,period,value,numerator,denominator,"
+            "contributing_units,expected_units\r\n"
+            "00097,,NLS.SO_LOP,2025-M12,12,,,1,1\r\n"
+            "01,\"Hà Nội, Thủ đô\",NLS.SO_LOP,2025-M12,12,,,1,1\r\n");
 }
 
 }  // namespace

@@ -94,9 +94,9 @@ std::string SdmxTimePeriod(const common::v1::Period& message) {
     case PeriodType::kYear:
       return absl::StrFormat("%04d", year);
     case PeriodType::kCumulative:
-      return absl::StrFormat("%s/P%dM",
-                             absl::FormatCivilTime(period->CalendarSpan().first),
-                             number);
+      return absl::StrFormat(
+          "%s/P%dM", absl::FormatCivilTime(period->CalendarSpan().first),
+          number);
   }
   return message.id();
 }
