@@ -21,6 +21,7 @@ absl::optional<uint32_t> FeedIndex::Names::Find(const std::string& name) const {
 
 FeedIndex::Stored FeedIndex::Store(const common::v1::Value& value) {
   Stored stored;
+  stored.count = 0;
   stored.kind = static_cast<uint8_t>(value.kind_case());
   switch (value.kind_case()) {
     case common::v1::Value::kCount:
@@ -34,7 +35,6 @@ FeedIndex::Stored FeedIndex::Store(const common::v1::Value& value) {
       break;
     case common::v1::Value::kRatio:
       stored.real = value.ratio().numerator();
-      stored.denominator = value.ratio().denominator();
       break;
     case common::v1::Value::kFlag:
       stored.count = value.flag() ? 1 : 0;
@@ -45,7 +45,7 @@ FeedIndex::Stored FeedIndex::Store(const common::v1::Value& value) {
   return stored;
 }
 
-common::v1::Value FeedIndex::Load(const Stored& stored) {
+common::v1::Value FeedIndex::Load(uint64_t key, const Stored& stored) const {
   common::v1::Value value;
   switch (static_cast<common::v1::Value::KindCase>(stored.kind)) {
     case common::v1::Value::kCount:
@@ -59,7 +59,7 @@ common::v1::Value FeedIndex::Load(const Stored& stored) {
       break;
     case common::v1::Value::kRatio:
       value.mutable_ratio()->set_numerator(stored.real);
-      value.mutable_ratio()->set_denominator(stored.denominator);
+      value.mutable_ratio()->set_denominator(denominators_.at(key));
       break;
     case common::v1::Value::kFlag:
       value.set_flag(stored.count != 0);
@@ -99,11 +99,17 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
   std::vector<uint32_t>& slice = slices_[SliceKey(unit, period)];
   if (change.kind() == ingestion::v1::CHANGE_KIND_DELETE) {
     values_.erase(key);
+    denominators_.erase(key);
     slice.erase(std::remove(slice.begin(), slice.end(), indicator),
                 slice.end());
     if (slice.empty()) slices_.erase(SliceKey(unit, period));
   } else {
     Stored stored = Store(value.value());
+    if (value.value().has_ratio()) {
+      denominators_[key] = value.value().ratio().denominator();
+    } else {
+      denominators_.erase(key);
+    }
     auto it = values_.find(key);
     if (it == values_.end()) {
       stored.late = value.late();
@@ -130,7 +136,24 @@ absl::optional<common::v1::Value> FeedIndex::Reported(
   if (!u || !i || !p) return absl::nullopt;
   auto it = values_.find(ValueKey(*u, *i, *p));
   if (it == values_.end()) return absl::nullopt;
-  return Load(it->second);
+  return Load(it->first, it->second);
+}
+
+std::vector<absl::optional<common::v1::Value>> FeedIndex::ReportedMany(
+    const std::vector<std::string>& units, const std::string& indicator,
+    const std::string& period) const {
+  std::vector<absl::optional<common::v1::Value>> values(units.size());
+  absl::MutexLock lock(&mutex_);
+  absl::optional<uint32_t> i = indicators_.Find(indicator);
+  absl::optional<uint32_t> p = periods_.Find(period);
+  if (!i || !p) return values;
+  for (size_t n = 0; n < units.size(); ++n) {
+    absl::optional<uint32_t> u = units_.Find(units[n]);
+    if (!u) continue;
+    auto it = values_.find(ValueKey(*u, *i, *p));
+    if (it != values_.end()) values[n] = Load(it->first, it->second);
+  }
+  return values;
 }
 
 std::map<std::string, bool> FeedIndex::ReportedIndicators(

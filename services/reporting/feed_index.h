@@ -37,6 +37,11 @@ class FeedIndex {
                                              const std::string& indicator,
                                              const std::string& period) const;
 
+  // Reported() for each of `units`, in order, under one lock.
+  std::vector<absl::optional<common::v1::Value>> ReportedMany(
+      const std::vector<std::string>& units, const std::string& indicator,
+      const std::string& period) const;
+
   // The indicators `unit` has values for in `period`, each with whether its
   // first value arrived after the submit deadline (corrections do not make a
   // report late).
@@ -70,16 +75,19 @@ class FeedIndex {
     absl::flat_hash_map<std::string, uint32_t> ids_;
     std::vector<std::string> names_;
   };
-  // A value in 32 bytes rather than a message.
+  // A value in 16 bytes rather than a message; a ratio's denominator is kept
+  // aside (few indicators are ratios).
   struct Stored {
-    int64_t count = 0;
-    double real = 0;         // amount, percent or ratio numerator
-    double denominator = 0;  // ratio
-    uint8_t kind = 0;        // common::v1::Value::KindCase
-    bool late = false;       // the first value arrived after the deadline
+    union {
+      int64_t count;  // count, or flag as 0/1
+      double real;    // amount, percent or ratio numerator
+    };
+    uint8_t kind = 0;   // common::v1::Value::KindCase
+    bool late = false;  // the first value arrived after the deadline
   };
   static Stored Store(const common::v1::Value& value);
-  static common::v1::Value Load(const Stored& stored);
+  common::v1::Value Load(uint64_t key, const Stored& stored) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // unit (24 bits) | indicator (16 bits) | period (24 bits).
   static uint64_t ValueKey(uint32_t unit, uint32_t indicator, uint32_t period);
   static uint64_t SliceKey(uint32_t unit, uint32_t period);
@@ -89,6 +97,7 @@ class FeedIndex {
   Names indicators_ ABSL_GUARDED_BY(mutex_);
   Names periods_ ABSL_GUARDED_BY(mutex_);
   absl::flat_hash_map<uint64_t, Stored> values_ ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<uint64_t, double> denominators_ ABSL_GUARDED_BY(mutex_);
   // (unit, period) -> the indicators with a value.
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> slices_
       ABSL_GUARDED_BY(mutex_);

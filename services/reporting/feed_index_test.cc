@@ -1,5 +1,8 @@
 #include "services/reporting/feed_index.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "libs/testing/status_matchers.h"
 
@@ -62,6 +65,34 @@ TEST(FeedIndexTest, RemembersWhetherEachReportFirstArrivedLate) {
   ASSERT_THAT(index.Apply(removal), IsOk());
   EXPECT_EQ(index.ReportedIndicators("units/00004", "2025-M06").size(), 1u);
   EXPECT_TRUE(index.ReportedIndicators("units/00010", "2025-M06").empty());
+}
+
+TEST(FeedIndexTest, KeepsEveryKindOfValueExactly) {
+  FeedIndex index;
+  std::vector<common::v1::Value> kinds(5);
+  kinds[0].set_count(9007199254740993);  // beyond a double's exact integers
+  kinds[1].set_amount(1234.5);
+  kinds[2].set_percent(72.5);
+  kinds[3].mutable_ratio()->set_numerator(310);
+  kinds[3].mutable_ratio()->set_denominator(400);
+  kinds[4].set_flag(true);
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    ingestion::v1::Change change = Upsert(i + 1, "units/00004", 0);
+    change.mutable_value()->set_indicator("indicators/K" + std::to_string(i));
+    *change.mutable_value()->mutable_value() = kinds[i];
+    ASSERT_THAT(index.Apply(change), IsOk());
+  }
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    absl::optional<common::v1::Value> read = index.Reported(
+        "units/00004", "indicators/K" + std::to_string(i), "2025-M06");
+    ASSERT_TRUE(read.has_value());
+    EXPECT_EQ(read->SerializeAsString(), kinds[i].SerializeAsString()) << i;
+  }
+  std::vector<absl::optional<common::v1::Value>> many = index.ReportedMany(
+      {"units/00004", "units/00099"}, "indicators/K3", "2025-M06");
+  ASSERT_EQ(many.size(), 2u);
+  EXPECT_EQ(many[0]->ratio().denominator(), 400);
+  EXPECT_FALSE(many[1].has_value());
 }
 
 TEST(FeedIndexTest, IgnoresReplaysAndRefusesGaps) {

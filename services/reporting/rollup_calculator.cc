@@ -11,27 +11,6 @@ namespace {
 
 using common::v1::Value;
 
-// The reporting units under `unit` on `date` (the unit itself when nothing is
-// under it), depth first.
-absl::Status CollectLeaves(RollupInputs& inputs, const std::string& unit,
-                           absl::CivilDay date,
-                           std::vector<std::string>& leaves) {
-  absl::StatusOr<std::vector<std::string>> children =
-      inputs.ChildrenOn(unit, date);
-  if (!children.ok()) return children.status();
-  if (children->empty()) {
-    leaves.push_back(unit);
-    return absl::OkStatus();
-  }
-  for (const std::string& child : *children) {
-    if (absl::Status status = CollectLeaves(inputs, child, date, leaves);
-        !status.ok()) {
-      return status;
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::optional<double> Number(const absl::optional<Value>& value) {
   if (!value.has_value()) return absl::nullopt;
   switch (value->kind_case()) {
@@ -46,26 +25,61 @@ absl::optional<double> Number(const absl::optional<Value>& value) {
   }
 }
 
-// One reporting unit's value for `periods` (the reported periods making up the
-// asked one), aggregated across them by the rule.
-absl::StatusOr<absl::optional<Value>> LeafValue(
+// Each leaf's value for `periods` (the reported periods making up the asked
+// one), aggregated across them by the rule.
+absl::StatusOr<std::vector<absl::optional<Value>>> LeafValues(
     RollupInputs& inputs, const IndicatorRule& indicator,
-    const std::string& leaf, const std::vector<Period>& periods) {
+    const std::vector<std::string>& leaves,
+    const std::vector<Period>& periods) {
   if (periods.size() == 1) {
-    return inputs.Reported(leaf, indicator.name, periods[0].ToString());
+    return inputs.ReportedMany(leaves, indicator.name, periods[0].ToString());
   }
-  std::vector<Contribution> parts;
-  for (size_t i = 0; i < periods.size(); ++i) {
-    absl::optional<Value> value =
-        inputs.Reported(leaf, indicator.name, periods[i].ToString());
-    if (!value.has_value()) continue;
-    parts.push_back(
-        {*std::move(value), absl::nullopt, static_cast<int64_t>(i)});
+  std::vector<std::vector<Contribution>> parts(leaves.size());
+  for (size_t p = 0; p < periods.size(); ++p) {
+    std::vector<absl::optional<Value>> values =
+        inputs.ReportedMany(leaves, indicator.name, periods[p].ToString());
+    for (size_t l = 0; l < leaves.size(); ++l) {
+      if (!values[l].has_value()) continue;
+      parts[l].push_back(
+          {*std::move(values[l]), absl::nullopt, static_cast<int64_t>(p)});
+    }
   }
-  return Aggregate(indicator.rule, indicator.type, parts);
+  std::vector<absl::optional<Value>> out;
+  for (const std::vector<Contribution>& leaf : parts) {
+    absl::StatusOr<absl::optional<Value>> value =
+        Aggregate(indicator.rule, indicator.type, leaf);
+    if (!value.ok()) return value.status();
+    out.push_back(*std::move(value));
+  }
+  return out;
 }
 
 }  // namespace
+
+std::vector<absl::optional<Value>> RollupInputs::ReportedMany(
+    const std::vector<std::string>& units, const std::string& indicator,
+    const std::string& period) {
+  std::vector<absl::optional<Value>> values;
+  values.reserve(units.size());
+  for (const std::string& unit : units) {
+    values.push_back(Reported(unit, indicator, period));
+  }
+  return values;
+}
+
+absl::StatusOr<std::vector<std::string>> RollupInputs::LeavesOn(
+    const std::string& unit, absl::CivilDay date) {
+  absl::StatusOr<std::vector<std::string>> children = ChildrenOn(unit, date);
+  if (!children.ok()) return children.status();
+  if (children->empty()) return std::vector<std::string>{unit};
+  std::vector<std::string> leaves;
+  for (const std::string& child : *children) {
+    absl::StatusOr<std::vector<std::string>> below = LeavesOn(child, date);
+    if (!below.ok()) return below.status();
+    leaves.insert(leaves.end(), below->begin(), below->end());
+  }
+  return leaves;
+}
 
 absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
                                            const IndicatorRule& indicator,
@@ -83,25 +97,24 @@ absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
                              period.ToString())),
                          "NO_ROLLUP_ACROSS_PERIODS");
   }
-  std::vector<std::string> leaves;
-  if (absl::Status status = CollectLeaves(inputs, unit, hierarchy_date, leaves);
-      !status.ok()) {
-    return status;
-  }
+  absl::StatusOr<std::vector<std::string>> found =
+      inputs.LeavesOn(unit, hierarchy_date);
+  if (!found.ok()) return found.status();
+  const std::vector<std::string>& leaves = *found;
   RollupResult result;
   result.expected_units = static_cast<int>(leaves.size());
+  absl::StatusOr<std::vector<absl::optional<Value>>> values =
+      LeafValues(inputs, indicator, leaves, *periods);
+  if (!values.ok()) return values.status();
   std::vector<Contribution> contributions;
-  for (const std::string& leaf : leaves) {
-    absl::StatusOr<absl::optional<Value>> value =
-        LeafValue(inputs, indicator, leaf, *periods);
-    if (!value.ok()) return value.status();
-    if (!value->has_value()) continue;
+  for (size_t l = 0; l < leaves.size(); ++l) {
+    if (!(*values)[l].has_value()) continue;
     ++result.contributing_units;
-    Contribution contribution{**std::move(value), absl::nullopt, 0};
+    Contribution contribution{*std::move((*values)[l]), absl::nullopt, 0};
     if (indicator.rule == registry::v1::AGGREGATION_RULE_WEIGHTED_MEAN) {
       // The weight of the same unit and period (e.g. its population).
-      contribution.weight = Number(
-          inputs.Reported(leaf, indicator.weight_indicator, period.ToString()));
+      contribution.weight = Number(inputs.Reported(
+          leaves[l], indicator.weight_indicator, period.ToString()));
     }
     contributions.push_back(std::move(contribution));
   }
@@ -116,10 +129,10 @@ absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
       Aggregate(indicator.rule, indicator.type, contributions);
   if (!value.ok()) return value.status();
   result.value = *std::move(value);
-  absl::StatusOr<absl::optional<Value>> own =
-      LeafValue(inputs, indicator, unit, *periods);
+  absl::StatusOr<std::vector<absl::optional<Value>>> own =
+      LeafValues(inputs, indicator, {unit}, *periods);
   if (!own.ok()) return own.status();
-  result.reported = *std::move(own);
+  result.reported = std::move(own->front());
   return result;
 }
 

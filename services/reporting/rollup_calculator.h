@@ -31,6 +31,15 @@ class RollupInputs {
   virtual absl::optional<common::v1::Value> Reported(
       const std::string& unit, const std::string& indicator,
       const std::string& period) = 0;
+  // Reported() for each of `units`, in order; a store answers many at once.
+  virtual std::vector<absl::optional<common::v1::Value>> ReportedMany(
+      const std::vector<std::string>& units, const std::string& indicator,
+      const std::string& period);
+  // The reporting units under `unit` on `date` (those with nothing under
+  // them), or `unit` itself when nothing is under it; a query's inputs may
+  // remember them.
+  virtual absl::StatusOr<std::vector<std::string>> LeavesOn(
+      const std::string& unit, absl::CivilDay date);
 };
 
 // How an indicator rolls up, from its registry definition.

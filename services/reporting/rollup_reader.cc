@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -23,9 +24,11 @@ namespace {
 
 constexpr int kMaxRollups = 10000;
 
+}  // namespace
+
 // The inputs of one query: the feed's values and the registry's hierarchy,
-// the children of each unit asked once.
-class Inputs final : public RollupInputs {
+// each unit's reporting units found once per date.
+class RollupReader::Inputs final : public RollupInputs {
  public:
   Inputs(const FeedIndex& index, const RollupReader::ChildrenFn& children)
       : index_(index), children_(children) {}
@@ -39,11 +42,30 @@ class Inputs final : public RollupInputs {
       const std::string& period) override {
     return index_.Reported(unit, indicator, period);
   }
+  std::vector<absl::optional<common::v1::Value>> ReportedMany(
+      const std::vector<std::string>& units, const std::string& indicator,
+      const std::string& period) override {
+    return index_.ReportedMany(units, indicator, period);
+  }
+  absl::StatusOr<std::vector<std::string>> LeavesOn(
+      const std::string& unit, absl::CivilDay date) override {
+    auto key = std::make_pair(unit, date);
+    auto it = leaves_.find(key);
+    if (it != leaves_.end()) return it->second;
+    absl::StatusOr<std::vector<std::string>> leaves =
+        RollupInputs::LeavesOn(unit, date);
+    if (leaves.ok()) leaves_.emplace(std::move(key), *leaves);
+    return leaves;
+  }
 
  private:
   const FeedIndex& index_;
   const RollupReader::ChildrenFn& children_;
+  std::map<std::pair<std::string, absl::CivilDay>, std::vector<std::string>>
+      leaves_;
 };
+
+namespace {
 
 // Waits until `index` has applied `sequence` (read-your-writes).
 absl::Status AwaitSequence(const FeedIndex& index, int64_t sequence,
@@ -83,7 +105,7 @@ absl::optional<double> Magnitude(const common::v1::Value& value) {
 }  // namespace
 
 absl::StatusOr<v1::Rollup> RollupReader::Compute(
-    const std::string& unit, const std::string& indicator,
+    Inputs& inputs, const std::string& unit, const std::string& indicator,
     const std::string& period_text, const common::v1::Date* hierarchy_date) {
   std::vector<FieldViolation> violations;
   if (!absl::StartsWith(unit, "units/")) {
@@ -124,7 +146,6 @@ absl::StatusOr<v1::Rollup> RollupReader::Compute(
       reported.has_value() ? registry::PeriodTypeOf(*reported) : absl::nullopt;
   rule.reported_as = reported_as.value_or(period->type());
   const int64_t as_of = index_->position();
-  Inputs inputs(*index_, children_);
   absl::StatusOr<RollupResult> result = ComputeRollup(
       inputs, rule, unit, *period, date.value_or(period->CalendarSpan().last));
   if (!result.ok()) return result.status();
@@ -150,8 +171,9 @@ absl::StatusOr<v1::Rollup> RollupReader::GetRollup(
       !reached.ok()) {
     return reached;
   }
+  Inputs inputs(*index_, children_);
   return Compute(
-      request.unit(), request.indicator(), request.period(),
+      inputs, request.unit(), request.indicator(), request.period(),
       request.has_hierarchy_date() ? &request.hierarchy_date() : nullptr);
 }
 
@@ -203,10 +225,11 @@ absl::StatusOr<v1::QueryRollupsResponse> RollupReader::QueryRollups(
                                 " rollups (units x indicators x periods)")}});
   }
   v1::QueryRollupsResponse response;
+  Inputs inputs(*index_, children_);
   for (const auto& [unit, period] : cells) {
     for (const std::string& indicator : request.indicators()) {
       absl::StatusOr<v1::Rollup> rollup =
-          Compute(unit, indicator, period, date);
+          Compute(inputs, unit, indicator, period, date);
       if (!rollup.ok()) return rollup.status();
       *response.add_rollups() = *std::move(rollup);
     }
@@ -249,6 +272,7 @@ absl::StatusOr<v1::ListDiscrepanciesResponse> RollupReader::ListDiscrepancies(
   }
   const absl::CivilDay date = period->CalendarSpan().last;
   std::vector<v1::Discrepancy> found;
+  Inputs inputs(*index_, children_);
   // Every unit with units under it, from the request's unit down.
   std::vector<std::string> pending = {request.unit()};
   while (!pending.empty()) {
@@ -261,7 +285,7 @@ absl::StatusOr<v1::ListDiscrepanciesResponse> RollupReader::ListDiscrepancies(
     for (const auto& [indicator, late] :
          index_->ReportedIndicators(unit, period->ToString())) {
       absl::StatusOr<v1::Rollup> rollup =
-          Compute(unit, indicator, period->ToString(), nullptr);
+          Compute(inputs, unit, indicator, period->ToString(), nullptr);
       if (!rollup.ok()) return rollup.status();
       if (!rollup->has_value() || !rollup->has_reported_value()) continue;
       absl::optional<double> reported = Magnitude(rollup->reported_value());

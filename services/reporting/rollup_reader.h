@@ -48,7 +48,8 @@ class RollupReader {
       const v1::ListDiscrepanciesRequest& request);
 
  private:
-  absl::StatusOr<v1::Rollup> Compute(const std::string& unit,
+  class Inputs;
+  absl::StatusOr<v1::Rollup> Compute(Inputs& inputs, const std::string& unit,
                                      const std::string& indicator,
                                      const std::string& period,
                                      const common::v1::Date* hierarchy_date);
