@@ -75,6 +75,20 @@ uint64_t FeedIndex::ValueKey(uint32_t unit, uint32_t indicator,
   return uint64_t{unit} << 40 | uint64_t{indicator} << 24 | period;
 }
 
+uint64_t FeedIndex::ColumnKey(uint32_t indicator, uint32_t period) {
+  return uint64_t{indicator} << 32 | period;
+}
+
+const FeedIndex::Stored* FeedIndex::Find(uint32_t unit, uint32_t indicator,
+                                         uint32_t period) const {
+  auto column = columns_.find(ColumnKey(indicator, period));
+  if (column == columns_.end() || unit >= column->second.size()) {
+    return nullptr;
+  }
+  const Stored& stored = column->second[unit];
+  return stored.kind == 0 ? nullptr : &stored;
+}
+
 uint64_t FeedIndex::SliceKey(uint32_t unit, uint32_t period) {
   return uint64_t{unit} << 32 | period;
 }
@@ -97,8 +111,11 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
   }
   const uint64_t key = ValueKey(unit, indicator, period);
   std::vector<uint32_t>& slice = slices_[SliceKey(unit, period)];
+  std::vector<Stored>& column = columns_[ColumnKey(indicator, period)];
+  if (column.size() <= unit) column.resize(unit + 1);
+  Stored& slot = column[unit];
   if (change.kind() == ingestion::v1::CHANGE_KIND_DELETE) {
-    values_.erase(key);
+    slot = Stored();
     denominators_.erase(key);
     slice.erase(std::remove(slice.begin(), slice.end(), indicator),
                 slice.end());
@@ -110,16 +127,13 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
     } else {
       denominators_.erase(key);
     }
-    auto it = values_.find(key);
-    if (it == values_.end()) {
+    if (slot.kind == 0) {
       stored.late = value.late();
-      values_.emplace(key, stored);
       slice.push_back(indicator);
     } else {
-      // The first value's lateness stands.
-      stored.late = it->second.late;
-      it->second = stored;
+      stored.late = slot.late;  // the first value's lateness stands
     }
+    slot = stored;
     period_types_[indicator] = value.period().type();
   }
   position_ = change.sequence();
@@ -134,9 +148,9 @@ absl::optional<common::v1::Value> FeedIndex::Reported(
   absl::optional<uint32_t> i = indicators_.Find(indicator);
   absl::optional<uint32_t> p = periods_.Find(period);
   if (!u || !i || !p) return absl::nullopt;
-  auto it = values_.find(ValueKey(*u, *i, *p));
-  if (it == values_.end()) return absl::nullopt;
-  return Load(it->first, it->second);
+  const Stored* stored = Find(*u, *i, *p);
+  if (stored == nullptr) return absl::nullopt;
+  return Load(ValueKey(*u, *i, *p), *stored);
 }
 
 std::vector<absl::optional<common::v1::Value>> FeedIndex::ReportedMany(
@@ -147,11 +161,13 @@ std::vector<absl::optional<common::v1::Value>> FeedIndex::ReportedMany(
   absl::optional<uint32_t> i = indicators_.Find(indicator);
   absl::optional<uint32_t> p = periods_.Find(period);
   if (!i || !p) return values;
+  auto column = columns_.find(ColumnKey(*i, *p));
+  if (column == columns_.end()) return values;
   for (size_t n = 0; n < units.size(); ++n) {
     absl::optional<uint32_t> u = units_.Find(units[n]);
-    if (!u) continue;
-    auto it = values_.find(ValueKey(*u, *i, *p));
-    if (it != values_.end()) values[n] = Load(it->first, it->second);
+    if (!u || *u >= column->second.size()) continue;
+    const Stored& stored = column->second[*u];
+    if (stored.kind != 0) values[n] = Load(ValueKey(*u, *i, *p), stored);
   }
   return values;
 }
@@ -166,8 +182,7 @@ std::map<std::string, bool> FeedIndex::ReportedIndicators(
   auto slice = slices_.find(SliceKey(*u, *p));
   if (slice == slices_.end()) return reported;
   for (uint32_t indicator : slice->second) {
-    reported[indicators_.Name(indicator)] =
-        values_.at(ValueKey(*u, indicator, *p)).late;
+    reported[indicators_.Name(indicator)] = Find(*u, indicator, *p)->late;
   }
   return reported;
 }

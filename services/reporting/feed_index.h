@@ -79,8 +79,8 @@ class FeedIndex {
   // aside (few indicators are ratios).
   struct Stored {
     union {
-      int64_t count;  // count, or flag as 0/1
-      double real;    // amount, percent or ratio numerator
+      int64_t count = 0;  // count, or flag as 0/1
+      double real;        // amount, percent or ratio numerator
     };
     uint8_t kind = 0;   // common::v1::Value::KindCase
     bool late = false;  // the first value arrived after the deadline
@@ -90,13 +90,21 @@ class FeedIndex {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // unit (24 bits) | indicator (16 bits) | period (24 bits).
   static uint64_t ValueKey(uint32_t unit, uint32_t indicator, uint32_t period);
+  static uint64_t ColumnKey(uint32_t indicator, uint32_t period);
+  // The stored value, or null.
+  const Stored* Find(uint32_t unit, uint32_t indicator, uint32_t period) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   static uint64_t SliceKey(uint32_t unit, uint32_t period);
 
   mutable absl::Mutex mutex_;
   Names units_ ABSL_GUARDED_BY(mutex_);
   Names indicators_ ABSL_GUARDED_BY(mutex_);
   Names periods_ ABSL_GUARDED_BY(mutex_);
-  absl::flat_hash_map<uint64_t, Stored> values_ ABSL_GUARDED_BY(mutex_);
+  // One column per indicator and period, indexed by unit: the communes of a
+  // province sit side by side, so a rollup reads memory in order. An absent
+  // value has kind 0.
+  absl::flat_hash_map<uint64_t, std::vector<Stored>> columns_
+      ABSL_GUARDED_BY(mutex_);
   absl::flat_hash_map<uint64_t, double> denominators_ ABSL_GUARDED_BY(mutex_);
   // (unit, period) -> the indicators with a value.
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> slices_
