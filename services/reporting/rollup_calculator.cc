@@ -11,6 +11,26 @@ namespace {
 
 using common::v1::Value;
 
+// Depth first through ChildrenOn: the units with nothing under them.
+absl::Status CollectLeaves(RollupInputs& inputs, const std::string& unit,
+                           absl::CivilDay date,
+                           std::vector<std::string>& leaves) {
+  absl::StatusOr<std::vector<std::string>> children =
+      inputs.ChildrenOn(unit, date);
+  if (!children.ok()) return children.status();
+  if (children->empty()) {
+    leaves.push_back(unit);
+    return absl::OkStatus();
+  }
+  for (const std::string& child : *children) {
+    if (absl::Status status = CollectLeaves(inputs, child, date, leaves);
+        !status.ok()) {
+      return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::optional<double> Number(const absl::optional<Value>& value) {
   if (!value.has_value()) return absl::nullopt;
   switch (value->kind_case()) {
@@ -67,18 +87,14 @@ std::vector<absl::optional<Value>> RollupInputs::ReportedMany(
   return values;
 }
 
-absl::StatusOr<std::vector<std::string>> RollupInputs::LeavesOn(
+absl::StatusOr<RollupInputs::Leaves> RollupInputs::LeavesOn(
     const std::string& unit, absl::CivilDay date) {
-  absl::StatusOr<std::vector<std::string>> children = ChildrenOn(unit, date);
-  if (!children.ok()) return children.status();
-  if (children->empty()) return std::vector<std::string>{unit};
-  std::vector<std::string> leaves;
-  for (const std::string& child : *children) {
-    absl::StatusOr<std::vector<std::string>> below = LeavesOn(child, date);
-    if (!below.ok()) return below.status();
-    leaves.insert(leaves.end(), below->begin(), below->end());
+  auto leaves = std::make_shared<std::vector<std::string>>();
+  if (absl::Status status = CollectLeaves(*this, unit, date, *leaves);
+      !status.ok()) {
+    return status;
   }
-  return leaves;
+  return Leaves(std::move(leaves));
 }
 
 absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
@@ -97,16 +113,17 @@ absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
                              period.ToString())),
                          "NO_ROLLUP_ACROSS_PERIODS");
   }
-  absl::StatusOr<std::vector<std::string>> found =
+  absl::StatusOr<RollupInputs::Leaves> found =
       inputs.LeavesOn(unit, hierarchy_date);
   if (!found.ok()) return found.status();
-  const std::vector<std::string>& leaves = *found;
+  const std::vector<std::string>& leaves = **found;
   RollupResult result;
   result.expected_units = static_cast<int>(leaves.size());
   absl::StatusOr<std::vector<absl::optional<Value>>> values =
       LeafValues(inputs, indicator, leaves, *periods);
   if (!values.ok()) return values.status();
   std::vector<Contribution> contributions;
+  contributions.reserve(leaves.size());
   for (size_t l = 0; l < leaves.size(); ++l) {
     if (!(*values)[l].has_value()) continue;
     ++result.contributing_units;

@@ -6,6 +6,7 @@
 // the reported ones (a quarter of monthly values) roll up where the rule
 // allows. Pure logic over two inputs: the hierarchy and the reported values.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,10 @@ class RollupInputs {
   // The reporting units under `unit` on `date` (those with nothing under
   // them), or `unit` itself when nothing is under it; a query's inputs may
   // remember them.
-  virtual absl::StatusOr<std::vector<std::string>> LeavesOn(
-      const std::string& unit, absl::CivilDay date);
+  // Shared, so a remembered list is handed out without copying.
+  using Leaves = std::shared_ptr<const std::vector<std::string>>;
+  virtual absl::StatusOr<Leaves> LeavesOn(const std::string& unit,
+                                          absl::CivilDay date);
 };
 
 // How an indicator rolls up, from its registry definition.

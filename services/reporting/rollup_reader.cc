@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -47,13 +48,12 @@ class RollupReader::Inputs final : public RollupInputs {
       const std::string& period) override {
     return index_.ReportedMany(units, indicator, period);
   }
-  absl::StatusOr<std::vector<std::string>> LeavesOn(
-      const std::string& unit, absl::CivilDay date) override {
+  absl::StatusOr<Leaves> LeavesOn(const std::string& unit,
+                                  absl::CivilDay date) override {
     auto key = std::make_pair(unit, date);
     auto it = leaves_.find(key);
     if (it != leaves_.end()) return it->second;
-    absl::StatusOr<std::vector<std::string>> leaves =
-        RollupInputs::LeavesOn(unit, date);
+    absl::StatusOr<Leaves> leaves = RollupInputs::LeavesOn(unit, date);
     if (leaves.ok()) leaves_.emplace(std::move(key), *leaves);
     return leaves;
   }
@@ -61,8 +61,7 @@ class RollupReader::Inputs final : public RollupInputs {
  private:
   const FeedIndex& index_;
   const RollupReader::ChildrenFn& children_;
-  std::map<std::pair<std::string, absl::CivilDay>, std::vector<std::string>>
-      leaves_;
+  absl::flat_hash_map<std::pair<std::string, absl::CivilDay>, Leaves> leaves_;
 };
 
 namespace {
