@@ -41,9 +41,11 @@
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
+#include "services/reporting/achievement_reader.h"
 #include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_follower.h"
 #include "services/reporting/feed_index.h"
+#include "services/reporting/grpc_plan_source.h"
 #include "services/reporting/reporting_service.h"
 #include "services/reporting/rollup_reader.h"
 
@@ -253,16 +255,24 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
           [registry](const std::string& name) {
             return registry->GetSchedule(name);
           });
+  daemon->achievement_reader_ = std::make_unique<reporting::AchievementReader>(
+      daemon->rollup_reader_.get(),
+      [registry](const std::string& unit, absl::CivilDay date) {
+        return registry->ListChildren(unit, date);
+      },
+      clock);
+  reporting::ReportingReaders readers;
+  readers.rollups = daemon->rollup_reader_.get();
+  readers.completeness = daemon->completeness_reader_.get();
+  readers.achievements = daemon->achievement_reader_.get();
+  readers.index = daemon->feed_index_.get();
+  readers.unit_name = [registry](const std::string& unit) {
+    absl::StatusOr<registry::v1::AdminUnit> found = registry->GetUnit(unit);
+    return found.ok() ? found->display_name() : std::string();
+  };
   daemon->reporting_service_ =
       std::make_unique<reporting::ReportingServiceImpl>(
-          daemon->rollup_reader_.get(), daemon->completeness_reader_.get(),
-          daemon->feed_index_.get(),
-          [registry](const std::string& unit) {
-            absl::StatusOr<registry::v1::AdminUnit> found =
-                registry->GetUnit(unit);
-            return found.ok() ? found->display_name() : std::string();
-          },
-          daemon->authorizer_.get());
+          std::move(readers), daemon->authorizer_.get());
 
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
@@ -297,6 +307,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       ClientChannelArguments(server_options));
   daemon->registry_cache_ = std::make_unique<registry::RegistryCache>(loopback);
   daemon->registry_lookup_->Attach(daemon->registry_cache_.get());
+  daemon->plan_source_ = std::make_unique<reporting::GrpcPlanSource>(loopback);
+  daemon->achievement_reader_->Attach(daemon->plan_source_.get());
   daemon->feed_follower_ = std::make_unique<reporting::FeedFollower>(
       loopback, daemon->feed_index_.get());
   if (options.server.logger != nullptr) {

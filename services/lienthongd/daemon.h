@@ -28,7 +28,9 @@ class ValueIntake;
 }  // namespace ingestion
 
 namespace reporting {
+class AchievementReader;
 class CompletenessReader;
+class GrpcPlanSource;
 class FeedFollower;
 class FeedIndex;
 class ReportingServiceImpl;
@@ -124,7 +126,10 @@ class Daemon {
   std::unique_ptr<reporting::FeedIndex> feed_index_;
   std::unique_ptr<reporting::RollupReader> rollup_reader_;
   std::unique_ptr<reporting::CompletenessReader> completeness_reader_;
+  std::unique_ptr<reporting::AchievementReader> achievement_reader_;
   std::unique_ptr<reporting::ReportingServiceImpl> reporting_service_;
+  // Plans over gRPC for achievement; outlives the server's calls.
+  std::unique_ptr<reporting::GrpcPlanSource> plan_source_;
   // Destroyed before the cache and the index it feeds.
   std::unique_ptr<reporting::FeedFollower> feed_follower_;
   std::vector<std::string> service_names_;

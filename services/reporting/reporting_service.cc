@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "libs/server/serve.h"
+#include "services/reporting/achievement_reader.h"
 #include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_index.h"
 #include "services/reporting/rollup_export.h"
@@ -17,7 +18,7 @@ grpc::Status ReportingServiceImpl::GetRollup(
     v1::Rollup* response) {
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", request->unit(),
-      [&] { return rollups_->GetRollup(*request); }, response);
+      [&] { return readers_.rollups->GetRollup(*request); }, response);
 }
 
 grpc::Status ReportingServiceImpl::QueryRollups(
@@ -33,7 +34,7 @@ grpc::Status ReportingServiceImpl::QueryRollups(
   }
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", "",
-      [&] { return rollups_->QueryRollups(*request); }, response);
+      [&] { return readers_.rollups->QueryRollups(*request); }, response);
 }
 
 grpc::Status ReportingServiceImpl::WatchRollups(
@@ -46,9 +47,9 @@ grpc::Status ReportingServiceImpl::WatchRollups(
       return ToGrpcStatus(allowed);
     }
   }
-  RollupWatch watch(rollups_, index_, request->query());
+  RollupWatch watch(readers_.rollups, readers_.index, request->query());
   bool first = true;
-  while (!context->IsCancelled() && !index_->closed()) {
+  while (!context->IsCancelled() && !readers_.index->closed()) {
     absl::StatusOr<std::vector<v1::Rollup>> changed =
         watch.Next(absl::Now() + poll_);
     if (!changed.ok()) return ToGrpcStatus(changed.status());
@@ -74,9 +75,9 @@ grpc::Status ReportingServiceImpl::ExportRollups(
     }
   }
   absl::StatusOr<v1::QueryRollupsResponse> table =
-      rollups_->QueryRollups(request->query());
+      readers_.rollups->QueryRollups(request->query());
   if (!table.ok()) return ToGrpcStatus(table.status());
-  RollupExporter exporter(request->format(), unit_name_);
+  RollupExporter exporter(request->format(), readers_.unit_name);
   // Chunks of rows, so a large table streams in messages of bounded size.
   constexpr int kRowsPerChunk = 500;
   const auto& rollups = table->rollups();
@@ -99,7 +100,7 @@ grpc::Status ReportingServiceImpl::ListDiscrepancies(
     v1::ListDiscrepanciesResponse* response) {
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", request->unit(),
-      [&] { return rollups_->ListDiscrepancies(*request); }, response);
+      [&] { return readers_.rollups->ListDiscrepancies(*request); }, response);
 }
 
 grpc::Status ReportingServiceImpl::GetCompleteness(
@@ -107,7 +108,36 @@ grpc::Status ReportingServiceImpl::GetCompleteness(
     v1::Completeness* response) {
   return Serve(
       *context, *authorizer_, "reporting.completeness.read", request->unit(),
-      [&] { return completeness_->GetCompleteness(*request); }, response);
+      [&] { return readers_.completeness->GetCompleteness(*request); },
+      response);
+}
+
+grpc::Status ReportingServiceImpl::ListTargetAchievements(
+    grpc::ServerContext* context,
+    const v1::ListTargetAchievementsRequest* request,
+    v1::ListTargetAchievementsResponse* response) {
+  return Serve(
+      *context, *authorizer_, "reporting.plans.read", request->plan(),
+      [&] { return readers_.achievements->ListTargetAchievements(*request); },
+      response);
+}
+
+grpc::Status ReportingServiceImpl::SummarizeTasks(
+    grpc::ServerContext* context, const v1::SummarizeTasksRequest* request,
+    v1::SummarizeTasksResponse* response) {
+  return Serve(
+      *context, *authorizer_, "reporting.plans.read", request->plan(),
+      [&] { return readers_.achievements->SummarizeTasks(*request); },
+      response);
+}
+
+grpc::Status ReportingServiceImpl::ListOverdueTasks(
+    grpc::ServerContext* context, const v1::ListOverdueTasksRequest* request,
+    v1::ListOverdueTasksResponse* response) {
+  return Serve(
+      *context, *authorizer_, "reporting.plans.read", request->unit(),
+      [&] { return readers_.achievements->ListOverdueTasks(*request); },
+      response);
 }
 
 }  // namespace lienthong::reporting

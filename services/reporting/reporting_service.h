@@ -1,9 +1,8 @@
 #ifndef SERVICES_REPORTING_REPORTING_SERVICE_H_
 #define SERVICES_REPORTING_REPORTING_SERVICE_H_
 
-// The gRPC adapter of lienthong.reporting.v1.ReportingService. Rollups (read,
-// watched and exported), completeness and discrepancies are served; the other
-// methods answer UNIMPLEMENTED until they are built.
+// The gRPC adapter of lienthong.reporting.v1.ReportingService over the
+// readers of rollups, completeness and achievement.
 
 #include <functional>
 #include <string>
@@ -18,27 +17,28 @@ class Authorizer;
 
 namespace lienthong::reporting {
 
+class AchievementReader;
 class CompletenessReader;
 class FeedIndex;
 class RollupReader;
 
+// What the service reads through; each must outlive it.
+struct ReportingReaders {
+  RollupReader* rollups = nullptr;
+  CompletenessReader* completeness = nullptr;
+  AchievementReader* achievements = nullptr;
+  const FeedIndex* index = nullptr;
+  // A unit's display name, for CSV exports.
+  std::function<std::string(const std::string& unit)> unit_name;
+};
+
 class ReportingServiceImpl final : public v1::ReportingService::Service {
  public:
-  // The arguments must outlive the service.
-  // The arguments must outlive the service. `poll` bounds how long a watch
-  // waits before checking whether its call was cancelled.
-  // `unit_name` gives a unit's display name for CSV exports.
-  ReportingServiceImpl(RollupReader* rollups, CompletenessReader* completeness,
-                       const FeedIndex* index,
-                       std::function<std::string(const std::string&)> unit_name,
-                       const Authorizer* authorizer,
+  // `poll` bounds how long a watch waits before checking whether its call was
+  // cancelled.
+  ReportingServiceImpl(ReportingReaders readers, const Authorizer* authorizer,
                        absl::Duration poll = absl::Seconds(1))
-      : rollups_(rollups),
-        completeness_(completeness),
-        index_(index),
-        unit_name_(std::move(unit_name)),
-        authorizer_(authorizer),
-        poll_(poll) {}
+      : readers_(std::move(readers)), authorizer_(authorizer), poll_(poll) {}
 
   grpc::Status GetRollup(grpc::ServerContext* context,
                          const v1::GetRollupRequest* request,
@@ -58,12 +58,19 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
   grpc::Status GetCompleteness(grpc::ServerContext* context,
                                const v1::GetCompletenessRequest* request,
                                v1::Completeness* response) override;
+  grpc::Status ListTargetAchievements(
+      grpc::ServerContext* context,
+      const v1::ListTargetAchievementsRequest* request,
+      v1::ListTargetAchievementsResponse* response) override;
+  grpc::Status SummarizeTasks(grpc::ServerContext* context,
+                              const v1::SummarizeTasksRequest* request,
+                              v1::SummarizeTasksResponse* response) override;
+  grpc::Status ListOverdueTasks(
+      grpc::ServerContext* context, const v1::ListOverdueTasksRequest* request,
+      v1::ListOverdueTasksResponse* response) override;
 
  private:
-  RollupReader* rollups_;
-  CompletenessReader* completeness_;
-  const FeedIndex* index_;
-  std::function<std::string(const std::string&)> unit_name_;
+  ReportingReaders readers_;
   const Authorizer* authorizer_;
   absl::Duration poll_;
 };

@@ -57,12 +57,15 @@ class ReportingServiceTest : public ::testing::Test {
         [this](const std::string& name) {
           return registry_.GetSchedule(name);
         });
+    ReportingReaders readers;
+    readers.rollups = reader_.get();
+    readers.completeness = completeness_.get();
+    readers.index = &index_;
+    readers.unit_name = [](const std::string& unit) {
+      return std::string(unit == "units/01" ? "Hà Nội, Thủ đô" : "");
+    };
     reporting_ = std::make_unique<ReportingServiceImpl>(
-        reader_.get(), completeness_.get(), &index_,
-        [](const std::string& unit) {
-          return unit == "units/01" ? "Hà Nội, Thủ đô" : "";
-        },
-        &authorizer_, absl::Milliseconds(20));
+        std::move(readers), &authorizer_, absl::Milliseconds(20));
     LT_ASSERT_OK_AND_ASSIGN(
         server_,
         GrpcServer::Start(

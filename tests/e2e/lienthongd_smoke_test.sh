@@ -152,6 +152,17 @@ grep -q '"contributingUnits": 3' "$work/rollup" || fail "contributors: $(cat "$w
   "$url/lienthong.reporting.v1.ReportingService/GetCompleteness" >"$work/complete" \
   || fail "GetCompleteness failed: $(cat "$work/complete")"
 grep -q '"complete": 3' "$work/complete" || fail "GetCompleteness returned: $(head -c 600 "$work/complete")"
+# Plans against the data: the seed plan's targets with their status, and its
+# tasks counted by lead agency.
+"$buf" curl "${curl_args[@]}" -d '{"plan": "plans/nghia-hanh-cds-2025", "pageSize": 1000}' \
+  "$url/lienthong.reporting.v1.ReportingService/ListTargetAchievements" >"$work/achieved" \
+  || fail "ListTargetAchievements failed: $(cat "$work/achieved")"
+grep -q '"status": "ACHIEVEMENT_STATUS_' "$work/achieved" \
+  || fail "ListTargetAchievements returned: $(head -c 600 "$work/achieved")"
+"$buf" curl "${curl_args[@]}" -d '{"plan": "plans/nghia-hanh-cds-2025"}' \
+  "$url/lienthong.reporting.v1.ReportingService/SummarizeTasks" >"$work/tasks" \
+  || fail "SummarizeTasks failed: $(cat "$work/tasks")"
+grep -q '"total": [0-9]' "$work/tasks" || fail "SummarizeTasks returned: $(head -c 600 "$work/tasks")"
 
 [ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
@@ -160,4 +171,4 @@ status=0
 wait "$pid" || status=$?
 [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 grep -q "event=server.stopped" "$work/log" || fail "no graceful stop in the log"
-echo "PASS: lienthongd serves health, reflection, the registry, ingestion (also through ltctl) and rollups; stops on SIGTERM"
+echo "PASS: lienthongd serves health, reflection, the registry, ingestion (also through ltctl) rollups, completeness and achievement; stops on SIGTERM"
