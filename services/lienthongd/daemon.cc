@@ -48,6 +48,7 @@
 #include "services/reporting/grpc_plan_source.h"
 #include "services/reporting/reporting_service.h"
 #include "services/reporting/rollup_reader.h"
+#include "services/reporting/sqlite_reporting_store.h"
 
 namespace lienthong {
 namespace {
@@ -233,6 +234,19 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
 
   // Reporting, which reads the registry and the change feed through gRPC.
   daemon->feed_index_ = std::make_unique<reporting::FeedIndex>();
+  // What earlier runs saved: the feed is followed from there, not replayed.
+  absl::StatusOr<std::unique_ptr<reporting::SqliteReportingStore>>
+      reporting_store = reporting::SqliteReportingStore::Open(
+          (std::filesystem::path(options.data_dir) / "reporting.db").string());
+  if (!reporting_store.ok()) return reporting_store.status();
+  daemon->reporting_store_ = *std::move(reporting_store);
+  reporting::FeedIndex* index = daemon->feed_index_.get();
+  absl::StatusOr<int64_t> saved = daemon->reporting_store_->Load(
+      [index](const ingestion::v1::DataValue& value, bool first_late) {
+        index->Restore(value, first_late);
+      });
+  if (!saved.ok()) return saved.status();
+  index->Resume(*saved);
   // The same cache lookup ingestion uses: UNAVAILABLE until it is attached.
   ingestion::RegistryCacheLookup* registry = daemon->registry_lookup_.get();
   daemon->rollup_reader_ = std::make_unique<reporting::RollupReader>(
@@ -310,7 +324,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   daemon->plan_source_ = std::make_unique<reporting::GrpcPlanSource>(loopback);
   daemon->achievement_reader_->Attach(daemon->plan_source_.get());
   daemon->feed_follower_ = std::make_unique<reporting::FeedFollower>(
-      loopback, daemon->feed_index_.get());
+      loopback, daemon->feed_index_.get(), daemon->reporting_store_.get());
   if (options.server.logger != nullptr) {
     options.server.logger->Info("lienthongd.ready",
                                 {{"address", daemon->server_->target()},

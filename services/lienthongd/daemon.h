@@ -35,6 +35,7 @@ class FeedFollower;
 class FeedIndex;
 class ReportingServiceImpl;
 class RollupReader;
+class SqliteReportingStore;
 }  // namespace reporting
 
 namespace registry {
@@ -123,6 +124,7 @@ class Daemon {
   // shutdown ends the calls that use it.
   std::unique_ptr<registry::RegistryCache> registry_cache_;
   // Reporting: the change feed followed into memory, rollups read from it.
+  std::unique_ptr<reporting::SqliteReportingStore> reporting_store_;
   std::unique_ptr<reporting::FeedIndex> feed_index_;
   std::unique_ptr<reporting::RollupReader> rollup_reader_;
   std::unique_ptr<reporting::CompletenessReader> completeness_reader_;

@@ -6,13 +6,15 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "services/reporting/feed_index.h"
+#include "services/reporting/reporting_store.h"
 
 namespace lienthong::reporting {
 
 FeedFollower::FeedFollower(std::shared_ptr<grpc::Channel> channel,
-                           FeedIndex* index)
+                           FeedIndex* index, ReportingStore* store)
     : stub_(ingestion::v1::IngestionService::NewStub(channel)),
       index_(index),
+      store_(store),
       thread_([this] { Follow(); }) {}
 
 FeedFollower::~FeedFollower() {
@@ -40,6 +42,13 @@ void FeedFollower::Follow() {
     ingestion::v1::WatchChangesResponse response;
     bool in_order = true;
     while (in_order && stream->Read(&response)) {
+      // Saved first: what the index shows after a restart is what was saved.
+      if (store_ != nullptr &&
+          !store_->Save({response.changes().begin(), response.changes().end()})
+               .ok()) {
+        context.TryCancel();  // retried from the position reached
+        break;
+      }
       for (const ingestion::v1::Change& change : response.changes()) {
         // A gap cannot happen on an unfiltered feed; if it did, resuming from
         // the position reached fetches what was missed.

@@ -15,12 +15,15 @@
 namespace lienthong::reporting {
 
 class FeedIndex;
+class ReportingStore;
 
 class FeedFollower {
  public:
-  // Starts following the ingestion service behind `channel`; `index` must
-  // outlive the follower.
-  FeedFollower(std::shared_ptr<grpc::Channel> channel, FeedIndex* index);
+  // Starts following the ingestion service behind `channel`; `index` (and
+  // `store`, when given: every batch of changes is saved there before the
+  // index takes it) must outlive the follower.
+  FeedFollower(std::shared_ptr<grpc::Channel> channel, FeedIndex* index,
+               ReportingStore* store = nullptr);
   // Stops following.
   ~FeedFollower();
 
@@ -29,6 +32,7 @@ class FeedFollower {
 
   std::unique_ptr<ingestion::v1::IngestionService::Stub> stub_;
   FeedIndex* index_;
+  ReportingStore* store_;
   absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mutex_) = nullptr;

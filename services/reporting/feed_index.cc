@@ -102,6 +102,36 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
                      ": the feed has a gap"));
   }
   const ingestion::v1::DataValue& value = change.value();
+  if (change.kind() != ingestion::v1::CHANGE_KIND_DELETE) {
+    if (absl::Status status = Put(value, value.late()); !status.ok()) {
+      return status;
+    }
+    position_ = change.sequence();
+    return absl::OkStatus();
+  }
+  absl::optional<uint32_t> unit = units_.Find(value.unit());
+  absl::optional<uint32_t> indicator = indicators_.Find(value.indicator());
+  absl::optional<uint32_t> period = periods_.Find(value.period().id());
+  if (unit && indicator && period) {
+    auto column = columns_.find(ColumnKey(*indicator, *period));
+    if (column != columns_.end() && *unit < column->second.size()) {
+      column->second[*unit] = Stored();
+    }
+    denominators_.erase(ValueKey(*unit, *indicator, *period));
+    auto slice = slices_.find(SliceKey(*unit, *period));
+    if (slice != slices_.end()) {
+      std::vector<uint32_t>& indicators = slice->second;
+      indicators.erase(
+          std::remove(indicators.begin(), indicators.end(), *indicator),
+          indicators.end());
+      if (indicators.empty()) slices_.erase(slice);
+    }
+  }
+  position_ = change.sequence();
+  return absl::OkStatus();
+}
+
+absl::Status FeedIndex::Put(const ingestion::v1::DataValue& value, bool late) {
   const uint32_t unit = units_.Intern(value.unit());
   const uint32_t indicator = indicators_.Intern(value.indicator());
   const uint32_t period = periods_.Intern(value.period().id());
@@ -110,34 +140,35 @@ absl::Status FeedIndex::Apply(const ingestion::v1::Change& change) {
         "more units, indicators or periods than the index holds");
   }
   const uint64_t key = ValueKey(unit, indicator, period);
-  std::vector<uint32_t>& slice = slices_[SliceKey(unit, period)];
   std::vector<Stored>& column = columns_[ColumnKey(indicator, period)];
   if (column.size() <= unit) column.resize(unit + 1);
   Stored& slot = column[unit];
-  if (change.kind() == ingestion::v1::CHANGE_KIND_DELETE) {
-    slot = Stored();
-    denominators_.erase(key);
-    slice.erase(std::remove(slice.begin(), slice.end(), indicator),
-                slice.end());
-    if (slice.empty()) slices_.erase(SliceKey(unit, period));
+  Stored stored = Store(value.value());
+  if (value.value().has_ratio()) {
+    denominators_[key] = value.value().ratio().denominator();
   } else {
-    Stored stored = Store(value.value());
-    if (value.value().has_ratio()) {
-      denominators_[key] = value.value().ratio().denominator();
-    } else {
-      denominators_.erase(key);
-    }
-    if (slot.kind == 0) {
-      stored.late = value.late();
-      slice.push_back(indicator);
-    } else {
-      stored.late = slot.late;  // the first value's lateness stands
-    }
-    slot = stored;
-    period_types_[indicator] = value.period().type();
+    denominators_.erase(key);
   }
-  position_ = change.sequence();
+  if (slot.kind == 0) {
+    stored.late = late;
+    slices_[SliceKey(unit, period)].push_back(indicator);
+  } else {
+    stored.late = slot.late;  // the first value's lateness stands
+  }
+  slot = stored;
+  period_types_[indicator] = value.period().type();
   return absl::OkStatus();
+}
+
+void FeedIndex::Restore(const ingestion::v1::DataValue& value,
+                        bool first_late) {
+  absl::MutexLock lock(&mutex_);
+  Put(value, first_late).IgnoreError();  // saved values fit: they fitted then
+}
+
+void FeedIndex::Resume(int64_t position) {
+  absl::MutexLock lock(&mutex_);
+  position_ = position;
 }
 
 absl::optional<common::v1::Value> FeedIndex::Reported(

@@ -31,6 +31,11 @@ class FeedIndex {
   // missed change would leave a wrong value behind.
   absl::Status Apply(const ingestion::v1::Change& change);
 
+  // Puts a value saved by an earlier run (see ReportingStore), whose first
+  // value was late or not; then Resume() at the position saved with it.
+  void Restore(const ingestion::v1::DataValue& value, bool first_late);
+  void Resume(int64_t position);
+
   // The value `unit` ("units/{code}") reported for `indicator`
   // ("indicators/{code}") and `period` (canonical), if any.
   absl::optional<common::v1::Value> Reported(const std::string& unit,
@@ -86,6 +91,9 @@ class FeedIndex {
     bool late = false;  // the first value arrived after the deadline
   };
   static Stored Store(const common::v1::Value& value);
+  // Upserts `value`; `late` counts when it is the key's first value.
+  absl::Status Put(const ingestion::v1::DataValue& value, bool late)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   common::v1::Value Load(uint64_t key, const Stored& stored) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // unit (24 bits) | indicator (16 bits) | period (24 bits).

@@ -23,6 +23,7 @@
 #include "services/reporting/feed_follower.h"
 #include "services/reporting/feed_index.h"
 #include "services/reporting/rollup_reader.h"
+#include "services/reporting/sqlite_reporting_store.h"
 
 namespace lienthong::reporting {
 namespace {
@@ -206,6 +207,42 @@ TEST_F(ReportingServiceTest, ExportsATableAsCsvInChunks) {
             "contributing_units,expected_units\r\n"
             "00097,,NLS.SO_LOP,2025-M12,12,,,1,1\r\n"
             "01,\"Hà Nội, Thủ đô\",NLS.SO_LOP,2025-M12,12,,,1,1\r\n");
+}
+
+TEST_F(ReportingServiceTest, ARestartedFollowerResumesFromTheSavedPosition) {
+  std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/saved.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(path + suffix);
+  }
+  auto channel = grpc::CreateChannel(server_->target(),
+                                     grpc::InsecureChannelCredentials());
+  int64_t first = Submit(7);
+  {
+    LT_ASSERT_OK_AND_ASSIGN(auto store, SqliteReportingStore::Open(path));
+    FeedIndex index;
+    FeedFollower follower(channel, &index, store.get());
+    ASSERT_TRUE(index.WaitFor(first, absl::Now() + absl::Seconds(30)));
+  }
+  // A new run: the saved values and position, before any feed is read.
+  LT_ASSERT_OK_AND_ASSIGN(auto store, SqliteReportingStore::Open(path));
+  FeedIndex index;
+  LT_ASSERT_OK_AND_ASSIGN(
+      int64_t position,
+      store->Load([&index](const ingestion::v1::DataValue& value, bool late) {
+        index.Restore(value, late);
+      }));
+  index.Resume(position);
+  EXPECT_EQ(position, first);
+  EXPECT_EQ(index.Reported("units/00097", "indicators/NLS.SO_LOP", "2025-M12")
+                ->count(),
+            7);
+  int64_t second = Submit(8);
+  FeedFollower follower(channel, &index, store.get());
+  ASSERT_TRUE(index.WaitFor(second, absl::Now() + absl::Seconds(30)));
+  EXPECT_EQ(index.Reported("units/00097", "indicators/NLS.SO_LOP", "2025-M12")
+                ->count(),
+            8);
+  index.Close();
 }
 
 }  // namespace
