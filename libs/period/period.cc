@@ -51,6 +51,22 @@ int MonthsPer(PeriodType type) {
   return 1;
 }
 
+const char* TypeName(PeriodType type) {
+  switch (type) {
+    case PeriodType::kMonth:
+      return "months";
+    case PeriodType::kQuarter:
+      return "quarters";
+    case PeriodType::kHalfYear:
+      return "half years";
+    case PeriodType::kYear:
+      return "years";
+    case PeriodType::kCumulative:
+      return "cumulative periods";
+  }
+  return "?";
+}
+
 }  // namespace
 
 absl::StatusOr<Period> Period::Of(PeriodType type, int year, int number) {
@@ -169,6 +185,29 @@ Period Period::Next() const {
   int max = MaxNumber(type_);
   return number_ == max ? Period(type_, year_ + 1, 1)
                         : Period(type_, year_, number_ + 1);
+}
+
+absl::StatusOr<std::vector<Period>> SubPeriods(const Period& period,
+                                               PeriodType type) {
+  int months = MonthsPer(period.type());
+  int step = MonthsPer(type);
+  // Cumulative periods overlap, so nothing is made of them or of anything.
+  bool cumulative = period.type() == PeriodType::kCumulative ||
+                    type == PeriodType::kCumulative;
+  if (cumulative || months % step != 0) {
+    return WithErrorInfo(
+        absl::InvalidArgumentError(absl::StrCat(
+            period.ToString(), " is not made of ", TypeName(type))),
+        "PERIOD_NOT_DIVISIBLE",
+        {{"period", period.ToString()}, {"sub_period_type", TypeName(type)}});
+  }
+  // Calendar periods start at a multiple of their length, so sub-periods of a
+  // length dividing it tile it exactly from its first day.
+  std::vector<Period> out;
+  out.reserve(months / step);
+  Period sub = Period::Containing(type, period.CalendarSpan().first);
+  for (int i = 0; i < months / step; ++i, sub = sub.Next()) out.push_back(sub);
+  return out;
 }
 
 }  // namespace lienthong

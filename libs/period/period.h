@@ -6,6 +6,7 @@
 // "2025" (year), "2025-C09" (cumulative, January through September).
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -63,6 +64,14 @@ class Period {
   int year_;
   int number_;
 };
+
+// The periods of `type` that make up `period`, in order: 2025-Q2 of months ->
+// 2025-M04, M05, M06; 2025 of quarters -> Q1..Q4; a period of its own type ->
+// itself. INVALID_ARGUMENT (reason PERIOD_NOT_DIVISIBLE) when `type` does not
+// divide `period` (a quarter of half-years, a month of quarters, cumulative
+// periods, which overlap).
+absl::StatusOr<std::vector<Period>> SubPeriods(const Period& period,
+                                               PeriodType type);
 
 }  // namespace lienthong
 

@@ -12,7 +12,10 @@ absl::CivilDay D(int year, int month, int day) {
   return absl::CivilDay(year, month, day);
 }
 
+using ::lienthong::testing::IsOk;
 using ::lienthong::testing::StatusCodeIs;
+using ::lienthong::testing::StatusIs;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 struct CalendarCase {
@@ -105,6 +108,66 @@ TEST(PeriodTest, OfRejectsImpossibleParts) {
   EXPECT_THAT(Period::Of(PeriodType::kMonth, 10000, 1).status(),
               testing::StatusIs(absl::StatusCode::kInvalidArgument,
                                 HasSubstr("1900..9999")));
+}
+
+// The canonical forms of SubPeriods(period, type).
+std::vector<std::string> Subs(absl::string_view period, PeriodType type) {
+  absl::StatusOr<Period> parsed = Period::Parse(period);
+  EXPECT_THAT(parsed, IsOk());
+  if (!parsed.ok()) return {};
+  absl::StatusOr<std::vector<Period>> subs = SubPeriods(*parsed, type);
+  EXPECT_THAT(subs, IsOk()) << period;
+  std::vector<std::string> out;
+  if (subs.ok()) {
+    for (const Period& p : *subs) out.push_back(p.ToString());
+  }
+  return out;
+}
+
+TEST(SubPeriodsTest, DividesCalendarPeriods) {
+  EXPECT_THAT(Subs("2025-Q2", PeriodType::kMonth),
+              ElementsAre("2025-M04", "2025-M05", "2025-M06"));
+  EXPECT_THAT(Subs("2025-H2", PeriodType::kMonth),
+              ElementsAre("2025-M07", "2025-M08", "2025-M09", "2025-M10",
+                          "2025-M11", "2025-M12"));
+  EXPECT_THAT(Subs("2025-H1", PeriodType::kQuarter),
+              ElementsAre("2025-Q1", "2025-Q2"));
+  EXPECT_THAT(Subs("2025-H2", PeriodType::kQuarter),
+              ElementsAre("2025-Q3", "2025-Q4"));
+  EXPECT_THAT(Subs("2025", PeriodType::kQuarter),
+              ElementsAre("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"));
+  EXPECT_THAT(Subs("2025", PeriodType::kHalfYear),
+              ElementsAre("2025-H1", "2025-H2"));
+  EXPECT_EQ(Subs("2025", PeriodType::kMonth).size(), 12u);
+  EXPECT_EQ(Subs("2025", PeriodType::kMonth).back(), "2025-M12");
+}
+
+TEST(SubPeriodsTest, APeriodOfItsOwnTypeIsItself) {
+  EXPECT_THAT(Subs("2025-M03", PeriodType::kMonth), ElementsAre("2025-M03"));
+  EXPECT_THAT(Subs("2025-Q4", PeriodType::kQuarter), ElementsAre("2025-Q4"));
+  EXPECT_THAT(Subs("2025-H1", PeriodType::kHalfYear), ElementsAre("2025-H1"));
+  EXPECT_THAT(Subs("2025", PeriodType::kYear), ElementsAre("2025"));
+}
+
+TEST(SubPeriodsTest, RefusesTypesThatDoNotDivide) {
+  const std::vector<std::pair<std::string, PeriodType>> refused = {
+      {"2025-Q1", PeriodType::kHalfYear},  // a quarter of half years
+      {"2025-M03", PeriodType::kQuarter},  // a month of quarters
+      {"2025-M03", PeriodType::kYear},
+      {"2025-H1", PeriodType::kYear},
+      {"2025", PeriodType::kCumulative},
+      {"2025-C09", PeriodType::kMonth},  // cumulative periods overlap
+      {"2025-C09", PeriodType::kCumulative},
+  };
+  for (const auto& [text, type] : refused) {
+    absl::StatusOr<Period> period = Period::Parse(text);
+    ASSERT_THAT(period, IsOk());
+    absl::StatusOr<std::vector<Period>> subs = SubPeriods(*period, type);
+    EXPECT_THAT(subs, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("is not made of")))
+        << text;
+    EXPECT_EQ(ErrorReason(subs.status()), "PERIOD_NOT_DIVISIBLE");
+  }
 }
 
 }  // namespace

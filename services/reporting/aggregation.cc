@@ -185,39 +185,6 @@ Result Last(absl::Span<const Contribution> inputs) {
   return last->value;
 }
 
-// Months in a period of `type`; 0 for cumulative periods, which overlap.
-int MonthsIn(PeriodType type) {
-  switch (type) {
-    case PeriodType::kMonth:
-      return 1;
-    case PeriodType::kQuarter:
-      return 3;
-    case PeriodType::kHalfYear:
-      return 6;
-    case PeriodType::kYear:
-      return 12;
-    case PeriodType::kCumulative:
-      return 0;
-  }
-  return 0;
-}
-
-const char* TypeName(PeriodType type) {
-  switch (type) {
-    case PeriodType::kMonth:
-      return "months";
-    case PeriodType::kQuarter:
-      return "quarters";
-    case PeriodType::kHalfYear:
-      return "half years";
-    case PeriodType::kYear:
-      return "years";
-    case PeriodType::kCumulative:
-      return "cumulative periods";
-  }
-  return "?";
-}
-
 }  // namespace
 
 absl::StatusOr<absl::optional<Value>> Aggregate(
@@ -282,26 +249,6 @@ bool RollsUpAcrossPeriods(AggregationRule rule) {
     default:
       return false;
   }
-}
-
-absl::StatusOr<std::vector<Period>> SubPeriods(const Period& period,
-                                               PeriodType type) {
-  int months = MonthsIn(period.type());
-  int step = MonthsIn(type);
-  if (months == 0 || step == 0 || months % step != 0) {
-    return WithErrorInfo(
-        absl::InvalidArgumentError(absl::StrCat(
-            period.ToString(), " is not made of ", TypeName(type))),
-        "PERIOD_NOT_DIVISIBLE",
-        {{"period", period.ToString()}, {"sub_period_type", TypeName(type)}});
-  }
-  // Calendar periods start at a multiple of their length, so sub-periods of a
-  // length dividing it tile it exactly from its first day.
-  std::vector<Period> out;
-  out.reserve(months / step);
-  Period sub = Period::Containing(type, period.CalendarSpan().first);
-  for (int i = 0; i < months / step; ++i, sub = sub.Next()) out.push_back(sub);
-  return out;
 }
 
 }  // namespace lienthong::reporting

@@ -53,13 +53,6 @@ absl::StatusOr<absl::optional<common::v1::Value>> Aggregate(
 // weights and units are per period).
 bool RollsUpAcrossPeriods(registry::v1::AggregationRule rule);
 
-// The periods of `type` that make up `period`, in order: 2025-Q2 of months ->
-// 2025-M04, M05, M06; 2025 of quarters -> Q1..Q4; a period of its own type ->
-// itself. INVALID_ARGUMENT when `type` does not divide `period` (a quarter of
-// half-years, a month of quarters, cumulative periods).
-absl::StatusOr<std::vector<Period>> SubPeriods(const Period& period,
-                                               PeriodType type);
-
 }  // namespace lienthong::reporting
 
 #endif  // SERVICES_REPORTING_AGGREGATION_H_
