@@ -16,6 +16,7 @@
 #include "libs/period/period.h"
 #include "libs/period/reporting_calendar.h"
 #include "libs/status/status_details.h"
+#include "libs/value/value_number.h"
 #include "services/ingestion/registry_lookup.h"
 #include "services/ingestion/value_store.h"
 #include "services/registry/dates.h"
@@ -33,22 +34,6 @@ constexpr size_t kMaxComment = 1000;
 
 absl::CivilDay Today(const Clock& clock) {
   return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(7 * 60 * 60));
-}
-
-// The value as a number comparable with the indicator's range.
-absl::optional<double> Magnitude(const common::v1::Value& value) {
-  switch (value.kind_case()) {
-    case common::v1::Value::kCount:
-      return static_cast<double>(value.count());
-    case common::v1::Value::kAmount:
-      return value.amount();
-    case common::v1::Value::kPercent:
-      return value.percent();
-    case common::v1::Value::kRatio:
-      return 100 * value.ratio().numerator() / value.ratio().denominator();
-    default:
-      return absl::nullopt;
-  }
 }
 
 // Why `value` does not fit `indicator`, or "" when it does.
@@ -88,7 +73,7 @@ std::pair<std::string, std::string> ValueProblem(const common::v1::Value& value,
                      registry::v1::ValueType_Name(indicator.value_type()),
                      value.has_ratio() ? " (denominator must be > 0)" : "")};
   }
-  absl::optional<double> magnitude = Magnitude(value);
+  absl::optional<double> magnitude = NumericValue(value);
   if (magnitude.has_value() &&
       ((indicator.has_min_value() && *magnitude < indicator.min_value()) ||
        (indicator.has_max_value() && *magnitude > indicator.max_value()))) {

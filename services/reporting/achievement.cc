@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/status/status_details.h"
+#include "libs/value/value_number.h"
 #include "services/registry/dates.h"
 
 namespace lienthong::reporting {
@@ -55,21 +56,8 @@ bool IsComparable(const Value& value) {
 // The value on one scale: ratios in percent, so gaps are percentage points;
 // flags as 1/0.
 double Number(const Value& value) {
-  switch (value.kind_case()) {
-    case Value::kCount:
-      return static_cast<double>(value.count());
-    case Value::kAmount:
-      return value.amount();
-    case Value::kPercent:
-      return value.percent();
-    case Value::kRatio:
-      // Multiplying first keeps e.g. 1840/2300 at exactly 80.
-      return value.ratio().numerator() * 100 / value.ratio().denominator();
-    case Value::kFlag:
-      return value.flag() ? 1 : 0;
-    default:
-      return 0;
-  }
+  if (value.has_flag()) return value.flag() ? 1 : 0;
+  return NumericValue(value).value_or(0);
 }
 
 // Slack for comparing reals, so that a ratio computing to 79.99999999999999

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/status/status_details.h"
+#include "libs/value/value_number.h"
 #include "services/reporting/aggregation.h"
 
 namespace lienthong::reporting {
@@ -29,20 +30,6 @@ absl::Status CollectLeaves(RollupInputs& inputs, const std::string& unit,
     }
   }
   return absl::OkStatus();
-}
-
-absl::optional<double> Number(const absl::optional<Value>& value) {
-  if (!value.has_value()) return absl::nullopt;
-  switch (value->kind_case()) {
-    case Value::kCount:
-      return static_cast<double>(value->count());
-    case Value::kAmount:
-      return value->amount();
-    case Value::kPercent:
-      return value->percent();
-    default:
-      return absl::nullopt;
-  }
 }
 
 // Each leaf's value for `periods` (the reported periods making up the asked
@@ -130,8 +117,9 @@ absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
     Contribution contribution{*std::move((*values)[l]), absl::nullopt, 0};
     if (indicator.rule == registry::v1::AGGREGATION_RULE_WEIGHTED_MEAN) {
       // The weight of the same unit and period (e.g. its population).
-      contribution.weight = Number(inputs.Reported(
-          leaves[l], indicator.weight_indicator, period.ToString()));
+      absl::optional<Value> weight = inputs.Reported(
+          leaves[l], indicator.weight_indicator, period.ToString());
+      if (weight.has_value()) contribution.weight = NumericValue(*weight);
     }
     contributions.push_back(std::move(contribution));
   }

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "libs/period/period.h"
 #include "libs/status/status_details.h"
+#include "libs/value/value_number.h"
 #include "services/registry/dates.h"
 #include "services/registry/schedule_dates.h"
 #include "services/reporting/feed_index.h"
@@ -82,23 +83,6 @@ absl::Status AwaitSequence(const FeedIndex& index, int64_t sequence,
           absl::StrCat("rollups reflect the change feed up to ",
                        index.position(), ", not yet ", sequence, "; retry")),
       "FEED_BEHIND");
-}
-
-// A value as a number for comparing a report with a rollup; nullopt for
-// booleans.
-absl::optional<double> Magnitude(const common::v1::Value& value) {
-  switch (value.kind_case()) {
-    case common::v1::Value::kCount:
-      return static_cast<double>(value.count());
-    case common::v1::Value::kAmount:
-      return value.amount();
-    case common::v1::Value::kPercent:
-      return value.percent();
-    case common::v1::Value::kRatio:
-      return 100 * value.ratio().numerator() / value.ratio().denominator();
-    default:
-      return absl::nullopt;
-  }
 }
 
 }  // namespace
@@ -287,8 +271,8 @@ absl::StatusOr<v1::ListDiscrepanciesResponse> RollupReader::ListDiscrepancies(
           Compute(inputs, unit, indicator, period->ToString(), nullptr);
       if (!rollup.ok()) return rollup.status();
       if (!rollup->has_value() || !rollup->has_reported_value()) continue;
-      absl::optional<double> reported = Magnitude(rollup->reported_value());
-      absl::optional<double> below = Magnitude(rollup->value());
+      absl::optional<double> reported = NumericValue(rollup->reported_value());
+      absl::optional<double> below = NumericValue(rollup->value());
       if (!reported.has_value() || !below.has_value()) continue;
       double difference =
           *below == 0 ? (*reported == 0 ? 0 : 100)
