@@ -30,7 +30,7 @@
 #include "libs/server/grpc_server.h"
 #include "services/ingestion/change_notifier.h"
 #include "services/ingestion/ingestion_service.h"
-#include "services/ingestion/registry_lookup.h"
+#include "services/ingestion/open_registry_lookup.h"
 #include "services/ingestion/sqlite_value_store.h"
 #include "services/ingestion/value_intake.h"
 
@@ -42,47 +42,6 @@ constexpr int kMonths = 120;  // 2016-M01 .. 2025-M12
 constexpr int kUnaryCallers = 32;
 constexpr int kStreams = 4;
 constexpr int kBatchRows = 5000;
-
-// Every commune code and "indicators/B.<n>" exist; one monthly schedule.
-class BenchRegistry final : public RegistryLookup {
- public:
-  BenchRegistry() {
-    schedule_.set_name("schedules/bench");
-    schedule_.set_reporting_level(common::v1::UNIT_LEVEL_COMMUNE);
-    schedule_.set_period_type(common::v1::PERIOD_TYPE_MONTH);
-    schedule_.mutable_deadline()->set_submit_days_after_window(1);
-    schedule_.mutable_deadline()->set_forward_days_after_window(1);
-    schedule_.set_lock_days_after_deadline(36500);
-    for (int i = 0; i < kIndicators; ++i) {
-      schedule_.add_indicators(absl::StrCat("indicators/B.", i));
-    }
-  }
-  absl::StatusOr<registry::v1::AdminUnit> GetUnit(
-      const std::string& name) override {
-    registry::v1::AdminUnit unit;
-    unit.set_name(name);
-    unit.set_level(common::v1::UNIT_LEVEL_COMMUNE);
-    return unit;
-  }
-  absl::StatusOr<registry::v1::Indicator> GetIndicator(
-      const std::string& name) override {
-    registry::v1::Indicator indicator;
-    indicator.set_code(name.substr(sizeof("indicators/") - 1));
-    indicator.set_value_type(registry::v1::VALUE_TYPE_COUNT);
-    return indicator;
-  }
-  absl::StatusOr<registry::v1::ReportingSchedule> GetSchedule(
-      const std::string&) override {
-    return schedule_;
-  }
-  absl::StatusOr<std::vector<std::string>> ListChildren(
-      const std::string&, absl::CivilDay) override {
-    return std::vector<std::string>();
-  }
-
- private:
-  registry::v1::ReportingSchedule schedule_;
-};
 
 // Acknowledges everything without looking: the transport limit.
 class NoopIngestion final : public v1::IngestionService::Service {
@@ -298,7 +257,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   lienthong::SystemClock clock;
-  ing::BenchRegistry registry;
+  ing::OpenRegistryLookup registry(ing::kIndicators);
   ing::ChangeNotifier notifier;
   lienthong::AllowAllAuthorizer authorizer;
   ing::ValueIntake intake(store->get(), &registry, &clock);

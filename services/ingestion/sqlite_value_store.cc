@@ -281,16 +281,7 @@ SqliteValueStore::~SqliteValueStore() = default;
 absl::StatusOr<absl::optional<v1::DataValue>> SqliteValueStore::Get(
     const ValueKey& key) {
   absl::MutexLock lock(&reader_mutex_);
-  absl::StatusOr<SqliteStatement*> select = reader_->Prepare(
-      "SELECT body FROM data_values WHERE unit = ? AND indicator = ? AND "
-      "period = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, key.unit).Bind(2, key.indicator).Bind(3, key.period);
-  absl::StatusOr<std::vector<v1::DataValue>> found =
-      ReadBodies<v1::DataValue>(**select);
-  if (!found.ok()) return found.status();
-  if (found->empty()) return absl::optional<v1::DataValue>();
-  return absl::optional<v1::DataValue>(std::move(found->front()));
+  return ReadCurrent(*reader_, key);
 }
 
 // The WHERE conditions of `query` on table alias `t`, parameters ?1-?9, and

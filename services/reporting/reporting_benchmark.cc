@@ -37,7 +37,7 @@
 #include "libs/server/grpc_server.h"
 #include "services/ingestion/change_notifier.h"
 #include "services/ingestion/ingestion_service.h"
-#include "services/ingestion/registry_lookup.h"
+#include "services/ingestion/open_registry_lookup.h"
 #include "services/ingestion/sqlite_value_store.h"
 #include "services/ingestion/value_intake.h"
 #include "services/registry/import_formats.pb.h"
@@ -130,44 +130,6 @@ long PeakRssKib() {
   return 0;
 }
 
-// Every commune and indicator exist; one monthly schedule that never locks.
-class BenchRegistry final : public ingestion::RegistryLookup {
- public:
-  BenchRegistry() {
-    schedule_.set_name("schedules/bench");
-    schedule_.set_reporting_level(common::v1::UNIT_LEVEL_COMMUNE);
-    schedule_.set_period_type(common::v1::PERIOD_TYPE_MONTH);
-    schedule_.mutable_deadline()->set_submit_days_after_window(1);
-    schedule_.set_lock_days_after_deadline(36500);
-    for (int i = 0; i < kIndicators; ++i)
-      schedule_.add_indicators(Indicator(i));
-  }
-  absl::StatusOr<registry::v1::AdminUnit> GetUnit(
-      const std::string& name) override {
-    registry::v1::AdminUnit unit;
-    unit.set_name(name);
-    unit.set_level(common::v1::UNIT_LEVEL_COMMUNE);
-    return unit;
-  }
-  absl::StatusOr<registry::v1::Indicator> GetIndicator(
-      const std::string&) override {
-    registry::v1::Indicator indicator;
-    indicator.set_value_type(registry::v1::VALUE_TYPE_COUNT);
-    return indicator;
-  }
-  absl::StatusOr<registry::v1::ReportingSchedule> GetSchedule(
-      const std::string&) override {
-    return schedule_;
-  }
-  absl::StatusOr<std::vector<std::string>> ListChildren(
-      const std::string&, absl::CivilDay) override {
-    return std::vector<std::string>();
-  }
-
- private:
-  registry::v1::ReportingSchedule schedule_;
-};
-
 }  // namespace
 }  // namespace lienthong::reporting
 
@@ -257,7 +219,7 @@ int main(int argc, char** argv) {
   auto store = ing::SqliteValueStore::Open(path);
   if (!store.ok()) rep::Fail(store.status().ToString());
   lienthong::SystemClock clock;
-  rep::BenchRegistry registry;
+  ing::OpenRegistryLookup registry(rep::kIndicators);
   ing::ChangeNotifier notifier;
   lienthong::AllowAllAuthorizer authorizer;
   ing::ValueIntake intake(store->get(), &registry, &clock);
