@@ -394,6 +394,14 @@ TEST_F(ValueIntakeTest, ListsTheValuesOfAUnitsDescendants) {
   request.set_unit("units/99999");
   EXPECT_THAT(intake_->ListValues(request),
               StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  request.set_unit("01");  // not a resource name
+  EXPECT_THAT(Fields(intake_->ListValues(request).status()),
+              ElementsAre("unit"));
+  request.set_unit("units/01");
+  request.set_period("2025-M13");
+  EXPECT_THAT(Fields(intake_->ListValues(request).status()),
+              ElementsAre("period"));
+  request.clear_period();
   request.clear_unit();
   EXPECT_THAT(intake_->ListValues(request),
               StatusCodeIs(absl::StatusCode::kInvalidArgument));

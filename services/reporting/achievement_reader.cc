@@ -14,6 +14,7 @@
 #include "libs/status/status_details.h"
 #include "services/registry/dates.h"
 #include "services/reporting/achievement.h"
+#include "services/reporting/offset_page.h"
 #include "services/reporting/plan_source.h"
 
 namespace lienthong::reporting {
@@ -28,25 +29,6 @@ absl::StatusOr<absl::CivilDay> ReferenceDate(const common::v1::Date& as_of,
                                              const Clock& clock) {
   if (registry::IsUnset(as_of)) return Today(clock);
   return registry::ToCivilDay(as_of, "as_of");
-}
-
-// Page `offset` of `items`, and the token of the next one.
-absl::StatusOr<std::pair<size_t, size_t>> Page(const std::string& token,
-                                               int page_size, size_t total) {
-  size_t offset = 0;
-  if (!token.empty() && !absl::SimpleAtoi(token, &offset)) {
-    return InvalidArgumentWithViolations(
-        "invalid page token", "INVALID_PAGE_TOKEN",
-        {{"page_token", "is not a token this service issued"}});
-  }
-  if (page_size < 0) {
-    return InvalidArgumentWithViolations(
-        "invalid page size", "INVALID_PAGE_SIZE",
-        {{"page_size", "must not be negative"}});
-  }
-  size_t size = page_size == 0 ? 100 : std::min(page_size, 1000);
-  return std::make_pair(std::min(offset, total),
-                        std::min(total, offset + size));
 }
 
 }  // namespace
@@ -161,15 +143,12 @@ AchievementReader::ListTargetAchievements(
         return std::make_tuple(a.indicator(), a.year()) <
                std::make_tuple(b.indicator(), b.year());
       });
-  absl::StatusOr<std::pair<size_t, size_t>> page =
-      Page(request.page_token(), request.page_size(), all.size());
-  if (!page.ok()) return page.status();
   v1::ListTargetAchievementsResponse response;
-  for (size_t i = page->first; i < page->second; ++i) {
-    *response.add_achievements() = std::move(all[i]);
-  }
-  if (page->second < all.size()) {
-    response.set_next_page_token(absl::StrCat(page->second));
+  if (absl::Status status = TakePage(
+          all, request.page_token(), request.page_size(),
+          response.mutable_achievements(), response.mutable_next_page_token());
+      !status.ok()) {
+    return status;
   }
   return response;
 }
@@ -235,15 +214,12 @@ AchievementReader::ListOverdueTasks(
     }
   }
   std::vector<v1::OverdueTask> overdue = OverdueTasks(tasks, *today);
-  absl::StatusOr<std::pair<size_t, size_t>> page =
-      Page(request.page_token(), request.page_size(), overdue.size());
-  if (!page.ok()) return page.status();
   v1::ListOverdueTasksResponse response;
-  for (size_t i = page->first; i < page->second; ++i) {
-    *response.add_tasks() = std::move(overdue[i]);
-  }
-  if (page->second < overdue.size()) {
-    response.set_next_page_token(absl::StrCat(page->second));
+  if (absl::Status status = TakePage(
+          overdue, request.page_token(), request.page_size(),
+          response.mutable_tasks(), response.mutable_next_page_token());
+      !status.ok()) {
+    return status;
   }
   return response;
 }

@@ -168,6 +168,31 @@ TEST_F(AchievementReaderTest, MeasuresEachTargetOfTheCascadeOnItsOwnUnit) {
   EXPECT_EQ(xa.actual_value().count(), 60);
   EXPECT_EQ(xa.status(), v1::ACHIEVEMENT_STATUS_ACHIEVED);
 
+  request.set_page_size(1);  // one per page, the next by its token
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListTargetAchievementsResponse first,
+                          reader_.ListTargetAchievements(request));
+  ASSERT_EQ(first.achievements_size(), 1);
+  ASSERT_FALSE(first.next_page_token().empty());
+  request.set_page_token(first.next_page_token());
+  LT_ASSERT_OK_AND_ASSIGN(v1::ListTargetAchievementsResponse second,
+                          reader_.ListTargetAchievements(request));
+  ASSERT_EQ(second.achievements_size(), 1);
+  EXPECT_EQ(second.achievements(0).plan(), "plans/xa");
+  EXPECT_TRUE(second.next_page_token().empty());
+
+  request.set_page_token("not-a-token");
+  EXPECT_THAT(reader_.ListTargetAchievements(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  request.clear_page_token();
+  request.mutable_as_of()->set_year(2025);
+  request.mutable_as_of()->set_month(2);
+  request.mutable_as_of()->set_day(30);
+  EXPECT_THAT(reader_.ListTargetAchievements(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  request.clear_as_of();
+  request.set_plan("tinh");
+  EXPECT_THAT(reader_.ListTargetAchievements(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
   request.set_plan("plans/none");
   EXPECT_THAT(reader_.ListTargetAchievements(request),
               StatusCodeIs(absl::StatusCode::kNotFound));
@@ -195,6 +220,10 @@ TEST_F(AchievementReaderTest, SummarizesAndListsOverdueTasks) {
   overdue_request.set_unit("units/00004");         // the commune's plan only
   LT_ASSERT_OK_AND_ASSIGN(overdue, reader_.ListOverdueTasks(overdue_request));
   EXPECT_EQ(overdue.tasks_size(), 0);
+  overdue_request.set_unit("01");
+  EXPECT_THAT(reader_.ListOverdueTasks(overdue_request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  overdue_request.set_unit("units/01");
   overdue_request.set_page_size(-1);
   EXPECT_THAT(reader_.ListOverdueTasks(overdue_request),
               StatusCodeIs(absl::StatusCode::kInvalidArgument));

@@ -160,6 +160,12 @@ TEST_F(ReportingServiceTest, CompletenessCountsTheCommunesThatReported) {
   EXPECT_EQ(completeness.partial(), 1);
   EXPECT_EQ(completeness.complete(), 0);
 
+  request.set_schedule("cds-xa-thang");  // not a resource name
+  grpc::ClientContext unnamed;
+  EXPECT_EQ(reporting_stub_->GetCompleteness(&unnamed, request, &completeness)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_schedule("schedules/cds-xa-thang");
   request.set_period("2025-Q4");
   grpc::ClientContext bad;
   EXPECT_EQ(reporting_stub_->GetCompleteness(&bad, request, &completeness)

@@ -18,6 +18,7 @@
 #include "services/registry/dates.h"
 #include "services/registry/schedule_dates.h"
 #include "services/reporting/feed_index.h"
+#include "services/reporting/offset_page.h"
 #include "services/reporting/period_message.h"
 #include "services/reporting/rollup_calculator.h"
 
@@ -240,14 +241,6 @@ absl::StatusOr<v1::ListDiscrepanciesResponse> RollupReader::ListDiscrepancies(
   if (request.min_difference_percent() < 0) {
     violations.push_back({"min_difference_percent", "must not be negative"});
   }
-  if (request.page_size() < 0) {
-    violations.push_back({"page_size", "must not be negative"});
-  }
-  size_t offset = 0;
-  if (!request.page_token().empty() &&
-      !absl::SimpleAtoi(request.page_token(), &offset)) {
-    violations.push_back({"page_token", "is not a token this service issued"});
-  }
   if (!violations.empty()) {
     return InvalidArgumentWithViolations("invalid discrepancy request",
                                          "INVALID_DISCREPANCY_REQUEST",
@@ -296,14 +289,12 @@ absl::StatusOr<v1::ListDiscrepanciesResponse> RollupReader::ListDiscrepancies(
                      std::make_tuple(-b.difference_percent(), b.unit(),
                                      b.indicator());
             });
-  const size_t page_size =
-      request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
   v1::ListDiscrepanciesResponse response;
-  for (size_t i = offset; i < found.size() && i < offset + page_size; ++i) {
-    *response.add_discrepancies() = std::move(found[i]);
-  }
-  if (offset + page_size < found.size()) {
-    response.set_next_page_token(absl::StrCat(offset + page_size));
+  if (absl::Status status = TakePage(
+          found, request.page_token(), request.page_size(),
+          response.mutable_discrepancies(), response.mutable_next_page_token());
+      !status.ok()) {
+    return status;
   }
   return response;
 }

@@ -127,6 +127,14 @@ TEST_F(RollupReaderTest, AQueryCoversAParentAndItsChildren) {
   EXPECT_EQ(table.rollups(4).value().count(), 8);
   EXPECT_FALSE(table.rollups(5).has_value());  // nobody reported August
 
+  // More than 10,000 cells is refused before anything is computed.
+  v1::QueryRollupsRequest huge = query;
+  for (int i = 0; i < 5001; ++i) huge.add_indicators("indicators/SO_LOP");
+  absl::StatusOr<v1::QueryRollupsResponse> too_large =
+      reader_.QueryRollups(huge);
+  EXPECT_THAT(too_large, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(too_large.status()), "QUERY_TOO_LARGE");
+
   query.clear_units();
   EXPECT_THAT(reader_.QueryRollups(query),
               StatusCodeIs(absl::StatusCode::kInvalidArgument));
@@ -155,6 +163,10 @@ TEST_F(RollupReaderTest, ListsWhereAParentsOwnReportDiffersFromItsRollup) {
   LT_ASSERT_OK_AND_ASSIGN(found, reader_.ListDiscrepancies(request));
   EXPECT_EQ(found.discrepancies_size(), 0);
   request.set_page_token("x");
+  EXPECT_THAT(reader_.ListDiscrepancies(request),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  request.clear_page_token();
+  request.set_min_difference_percent(-1);
   EXPECT_THAT(reader_.ListDiscrepancies(request),
               StatusCodeIs(absl::StatusCode::kInvalidArgument));
 }
