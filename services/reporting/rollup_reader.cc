@@ -50,6 +50,16 @@ class RollupReader::Inputs final : public RollupInputs {
       const std::string& period) override {
     return index_.ReportedMany(units, indicator, period);
   }
+  // The indicator's definition, asked of the registry once per query.
+  absl::StatusOr<registry::v1::Indicator> Definition(
+      const std::string& indicator, const RollupReader::IndicatorFn& lookup) {
+    auto it = definitions_.find(indicator);
+    if (it == definitions_.end()) {
+      it = definitions_.emplace(indicator, lookup(indicator)).first;
+    }
+    return it->second;
+  }
+
   absl::StatusOr<Leaves> LeavesOn(const std::string& unit,
                                   absl::CivilDay date) override {
     auto key = std::make_pair(unit, date);
@@ -64,6 +74,8 @@ class RollupReader::Inputs final : public RollupInputs {
   const FeedIndex& index_;
   const RollupReader::ChildrenFn& children_;
   absl::flat_hash_map<std::pair<std::string, absl::CivilDay>, Leaves> leaves_;
+  absl::flat_hash_map<std::string, absl::StatusOr<registry::v1::Indicator>>
+      definitions_;
 };
 
 namespace {
@@ -116,7 +128,8 @@ absl::StatusOr<v1::Rollup> RollupReader::Compute(
     return InvalidArgumentWithViolations("invalid rollup request",
                                          "INVALID_ROLLUP_REQUEST", violations);
   }
-  absl::StatusOr<registry::v1::Indicator> definition = indicators_(indicator);
+  absl::StatusOr<registry::v1::Indicator> definition =
+      inputs.Definition(indicator, indicators_);
   if (!definition.ok()) return definition.status();
   IndicatorRule rule;
   rule.name = indicator;
