@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "lienthong/registry/v1/admin_unit.pb.h"
+#include "lienthong/registry/v1/admin_unit_service.pb.h"
 #include "lienthong/registry/v1/indicator.pb.h"
 #include "lienthong/registry/v1/reporting_schedule.pb.h"
 
@@ -30,6 +31,12 @@ class RegistryLookup {
   // `date`.
   virtual absl::StatusOr<std::vector<std::string>> ListChildren(
       const std::string& parent, absl::CivilDay date) = 0;
+  // The succession events that produced and ended the unit `name`; by
+  // default none are recorded.
+  virtual absl::StatusOr<registry::v1::GetUnitLineageResponse> GetUnitLineage(
+      const std::string& /*name*/) {
+    return registry::v1::GetUnitLineageResponse();
+  }
 };
 
 }  // namespace lienthong::ingestion

@@ -41,6 +41,7 @@
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
+#include "services/reporting/carried_history.h"
 #include "services/reporting/achievement_reader.h"
 #include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_follower.h"
@@ -256,6 +257,14 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       },
       [registry](const std::string& name) {
         return registry->GetIndicator(name);
+      },
+      absl::Seconds(10),
+      [registry](const std::string& unit, absl::CivilDay date)
+          -> absl::StatusOr<std::vector<std::string>> {
+        absl::StatusOr<registry::v1::GetUnitLineageResponse> lineage =
+            registry->GetUnitLineage(unit);
+        if (!lineage.ok()) return lineage.status();
+        return reporting::CarriedHistory(*lineage, unit, date);
       });
   daemon->completeness_reader_ =
       std::make_unique<reporting::CompletenessReader>(

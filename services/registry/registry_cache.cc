@@ -97,6 +97,18 @@ absl::StatusOr<v1::AdminUnit> RegistryCache::GetUnit(const std::string& name) {
       });
 }
 
+absl::StatusOr<v1::GetUnitLineageResponse> RegistryCache::GetUnitLineage(
+    const std::string& name) {
+  // Cached with the units: a merge or split drops it like any unit change.
+  return Get<v1::GetUnitLineageResponse>(
+      "units", absl::StrCat(name, "/lineage"),
+      [&](grpc::ClientContext* context, v1::GetUnitLineageResponse* lineage) {
+        v1::GetUnitLineageRequest request;
+        request.set_name(name);
+        return units_->GetUnitLineage(context, request, lineage);
+      });
+}
+
 absl::StatusOr<v1::ReportingSchedule> RegistryCache::GetSchedule(
     const std::string& name) {
   return Get<v1::ReportingSchedule>(

@@ -40,6 +40,9 @@ class RegistryCache {
   absl::StatusOr<v1::AdminUnit> GetUnit(const std::string& name);
   // The schedule `name` ("schedules/{id}").
   absl::StatusOr<v1::ReportingSchedule> GetSchedule(const std::string& name);
+  // The succession events that produced and ended the unit `name`.
+  absl::StatusOr<v1::GetUnitLineageResponse> GetUnitLineage(
+      const std::string& name);
   // Names of the units directly under `parent` in the hierarchy on `date`.
   absl::StatusOr<std::vector<std::string>> ListChildren(
       const std::string& parent, absl::CivilDay date);

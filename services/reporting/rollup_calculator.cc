@@ -74,14 +74,30 @@ std::vector<absl::optional<Value>> RollupInputs::ReportedMany(
   return values;
 }
 
+absl::StatusOr<std::vector<std::string>> RollupInputs::HistoryOf(
+    const std::string&, absl::CivilDay) {
+  return std::vector<std::string>();
+}
+
 absl::StatusOr<RollupInputs::Leaves> RollupInputs::LeavesOn(
     const std::string& unit, absl::CivilDay date) {
-  auto leaves = std::make_shared<std::vector<std::string>>();
-  if (absl::Status status = CollectLeaves(*this, unit, date, *leaves);
+  auto found = std::make_shared<ReportingUnits>();
+  if (absl::Status status = CollectLeaves(*this, unit, date, found->leaves);
       !status.ok()) {
     return status;
   }
-  return Leaves(std::move(leaves));
+  found->sources = found->leaves;
+  for (size_t l = 0; l < found->leaves.size(); ++l) found->owner.push_back(l);
+  for (size_t l = 0; l < found->leaves.size(); ++l) {
+    absl::StatusOr<std::vector<std::string>> carried =
+        HistoryOf(found->leaves[l], date);
+    if (!carried.ok()) return carried.status();
+    for (std::string& source : *carried) {
+      found->sources.push_back(std::move(source));
+      found->owner.push_back(l);
+    }
+  }
+  return Leaves(std::move(found));
 }
 
 absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
@@ -103,27 +119,35 @@ absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
   absl::StatusOr<RollupInputs::Leaves> found =
       inputs.LeavesOn(unit, hierarchy_date);
   if (!found.ok()) return found.status();
-  const std::vector<std::string>& leaves = **found;
+  const RollupInputs::ReportingUnits& units = **found;
   RollupResult result;
-  result.expected_units = static_cast<int>(leaves.size());
+  result.expected_units = static_cast<int>(units.leaves.size());
   absl::StatusOr<std::vector<absl::optional<Value>>> values =
-      LeafValues(inputs, indicator, leaves, *periods);
+      LeafValues(inputs, indicator, units.sources, *periods);
   if (!values.ok()) return values.status();
+  // A leaf and the units it carries contribute one by one, so sums and ratios
+  // of sums come out as if they had always been one unit.
+  std::vector<bool> contributed(units.leaves.size(), false);
   std::vector<Contribution> contributions;
-  contributions.reserve(leaves.size());
-  for (size_t l = 0; l < leaves.size(); ++l) {
-    if (!(*values)[l].has_value()) continue;
-    ++result.contributing_units;
-    Contribution contribution{*std::move((*values)[l]), absl::nullopt, 0};
+  contributions.reserve(units.sources.size());
+  for (size_t s = 0; s < units.sources.size(); ++s) {
+    if (!(*values)[s].has_value()) continue;
+    if (!contributed[units.owner[s]]) {
+      contributed[units.owner[s]] = true;
+      ++result.contributing_units;
+    }
+    Contribution contribution{*std::move((*values)[s]), absl::nullopt, 0};
     if (indicator.rule == registry::v1::AGGREGATION_RULE_WEIGHTED_MEAN) {
       // The weight of the same unit and period (e.g. its population).
       absl::optional<Value> weight = inputs.Reported(
-          leaves[l], indicator.weight_indicator, period.ToString());
+          units.sources[s], indicator.weight_indicator, period.ToString());
       if (weight.has_value()) contribution.weight = NumericValue(*weight);
     }
     contributions.push_back(std::move(contribution));
   }
-  if (leaves.size() == 1 && leaves[0] == unit) {
+  const bool reporting_unit =
+      units.leaves.size() == 1 && units.leaves[0] == unit;
+  if (reporting_unit && contributions.size() <= 1) {
     // A reporting unit: its own value is the rollup.
     result.value = contributions.empty()
                        ? absl::nullopt
@@ -134,6 +158,7 @@ absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
       Aggregate(indicator.rule, indicator.type, contributions);
   if (!value.ok()) return value.status();
   result.value = *std::move(value);
+  if (reporting_unit) return result;
   absl::StatusOr<std::vector<absl::optional<Value>>> own =
       LeafValues(inputs, indicator, {unit}, *periods);
   if (!own.ok()) return own.status();

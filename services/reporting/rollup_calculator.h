@@ -36,11 +36,26 @@ class RollupInputs {
   virtual std::vector<absl::optional<common::v1::Value>> ReportedMany(
       const std::vector<std::string>& units, const std::string& indicator,
       const std::string& period);
-  // The reporting units under `unit` on `date` (those with nothing under
-  // them), or `unit` itself when nothing is under it; a query's inputs may
-  // remember them.
-  // Shared, so a remembered list is handed out without copying.
-  using Leaves = std::shared_ptr<const std::vector<std::string>>;
+  // Units (other than `unit`) whose reported values count as `unit`'s in the
+  // hierarchy of `date`: those merged into it (see CarriedHistory). None by
+  // default.
+  virtual absl::StatusOr<std::vector<std::string>> HistoryOf(
+      const std::string& unit, absl::CivilDay date);
+
+  // The reporting units under a unit on a date and whose values they carry.
+  struct ReportingUnits {
+    // Units with nothing under them on the date, or the unit itself when
+    // nothing is under it.
+    std::vector<std::string> leaves;
+    // The leaves, then the units whose history they carry.
+    std::vector<std::string> sources;
+    // sources[i] counts for leaves[owner[i]].
+    std::vector<size_t> owner;
+  };
+  // Shared, so a query's inputs may remember them and hand them out without
+  // copying.
+  using Leaves = std::shared_ptr<const ReportingUnits>;
+  // The reporting units under `unit` on `date`.
   virtual absl::StatusOr<Leaves> LeavesOn(const std::string& unit,
                                           absl::CivilDay date);
 };

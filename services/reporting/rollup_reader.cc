@@ -33,12 +33,18 @@ constexpr int kMaxRollups = 10000;
 // each unit's reporting units found once per date.
 class RollupReader::Inputs final : public RollupInputs {
  public:
-  Inputs(const FeedIndex& index, const RollupReader::ChildrenFn& children)
-      : index_(index), children_(children) {}
+  Inputs(const FeedIndex& index, const RollupReader::ChildrenFn& children,
+         const RollupReader::HistoryFn& history)
+      : index_(index), children_(children), history_(history) {}
 
   absl::StatusOr<std::vector<std::string>> ChildrenOn(
       const std::string& unit, absl::CivilDay date) override {
     return children_(unit, date);
+  }
+  absl::StatusOr<std::vector<std::string>> HistoryOf(
+      const std::string& unit, absl::CivilDay date) override {
+    if (history_ == nullptr) return RollupInputs::HistoryOf(unit, date);
+    return history_(unit, date);
   }
   absl::optional<common::v1::Value> Reported(
       const std::string& unit, const std::string& indicator,
@@ -73,6 +79,7 @@ class RollupReader::Inputs final : public RollupInputs {
  private:
   const FeedIndex& index_;
   const RollupReader::ChildrenFn& children_;
+  const RollupReader::HistoryFn& history_;
   absl::flat_hash_map<std::pair<std::string, absl::CivilDay>, Leaves> leaves_;
   absl::flat_hash_map<std::string, absl::StatusOr<registry::v1::Indicator>>
       definitions_;
@@ -168,7 +175,7 @@ absl::StatusOr<v1::Rollup> RollupReader::GetRollup(
       !reached.ok()) {
     return reached;
   }
-  Inputs inputs(*index_, children_);
+  Inputs inputs(*index_, children_, history_);
   return Compute(
       inputs, request.unit(), request.indicator(), request.period(),
       request.has_hierarchy_date() ? &request.hierarchy_date() : nullptr);
@@ -222,7 +229,7 @@ absl::StatusOr<v1::QueryRollupsResponse> RollupReader::QueryRollups(
                                 " rollups (units x indicators x periods)")}});
   }
   v1::QueryRollupsResponse response;
-  Inputs inputs(*index_, children_);
+  Inputs inputs(*index_, children_, history_);
   for (const auto& [unit, period] : cells) {
     for (const std::string& indicator : request.indicators()) {
       absl::StatusOr<v1::Rollup> rollup =
@@ -261,7 +268,7 @@ absl::StatusOr<v1::ListDiscrepanciesResponse> RollupReader::ListDiscrepancies(
   }
   const absl::CivilDay date = period->CalendarSpan().last;
   std::vector<v1::Discrepancy> found;
-  Inputs inputs(*index_, children_);
+  Inputs inputs(*index_, children_, history_);
   // Every unit with units under it, from the request's unit down.
   std::vector<std::string> pending = {request.unit()};
   while (!pending.empty()) {

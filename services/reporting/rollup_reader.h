@@ -28,15 +28,22 @@ class RollupReader {
   using IndicatorFn = std::function<absl::StatusOr<registry::v1::Indicator>(
       const std::string& name)>;
 
+  // Units whose values count as a unit's own in the hierarchy of a date
+  // (those merged into it; see CarriedHistory).
+  using HistoryFn = std::function<absl::StatusOr<std::vector<std::string>>(
+      const std::string& unit, absl::CivilDay date)>;
+
   // `index` must outlive the reader. A read with min_sequence waits at most
-  // `max_wait` for the feed.
+  // `max_wait` for the feed. Without `history`, no unit carries another's.
   RollupReader(const FeedIndex* index, ChildrenFn children,
                IndicatorFn indicators,
-               absl::Duration max_wait = absl::Seconds(10))
+               absl::Duration max_wait = absl::Seconds(10),
+               HistoryFn history = nullptr)
       : index_(index),
         children_(std::move(children)),
         indicators_(std::move(indicators)),
-        max_wait_(max_wait) {}
+        max_wait_(max_wait),
+        history_(std::move(history)) {}
 
   absl::StatusOr<v1::Rollup> GetRollup(const v1::GetRollupRequest& request);
   // At most 10,000 rollups per query.
@@ -58,6 +65,7 @@ class RollupReader {
   ChildrenFn children_;
   IndicatorFn indicators_;
   absl::Duration max_wait_;
+  HistoryFn history_;
 };
 
 }  // namespace lienthong::reporting

@@ -171,5 +171,106 @@ TEST_F(RollupReaderTest, ListsWhereAParentsOwnReportDiffersFromItsRollup) {
               StatusCodeIs(absl::StatusCode::kInvalidArgument));
 }
 
+// The 2025 reform in miniature: until 2025-06-30 district 001 of province 01
+// has communes 00004 and 00007; from 2025-07-01 districts are gone and the two
+// communes are merged into the new commune 00099, directly under the province.
+class ReformRollupTest : public RollupReaderTest {
+ protected:
+  ReformRollupTest()
+      : reform_reader_(
+            &index_,
+            [](const std::string& unit, absl::CivilDay date)
+                -> absl::StatusOr<std::vector<std::string>> {
+              const bool before = date < absl::CivilDay(2025, 7, 1);
+              if (unit == "units/01") {
+                return before ? std::vector<std::string>{"units/001"}
+                              : std::vector<std::string>{"units/00099"};
+              }
+              if (unit == "units/001" && before) {
+                return std::vector<std::string>{"units/00004", "units/00007"};
+              }
+              if ((unit == "units/00004" || unit == "units/00007") && before) {
+                return std::vector<std::string>();
+              }
+              if (unit == "units/00099" && !before) {
+                return std::vector<std::string>();
+              }
+              return absl::NotFoundError(unit);
+            },
+            [](const std::string&) -> absl::StatusOr<registry::v1::Indicator> {
+              registry::v1::Indicator indicator;
+              indicator.set_value_type(registry::v1::VALUE_TYPE_COUNT);
+              indicator.set_aggregation(registry::v1::AGGREGATION_RULE_SUM);
+              return indicator;
+            },
+            absl::ZeroDuration(),
+            [](const std::string& unit, absl::CivilDay date)
+                -> absl::StatusOr<std::vector<std::string>> {
+              if (unit == "units/00099" && date >= absl::CivilDay(2025, 7, 1)) {
+                return std::vector<std::string>{"units/00004", "units/00007"};
+              }
+              return std::vector<std::string>();
+            }) {}
+
+  absl::StatusOr<v1::Rollup> Rollup(const std::string& unit,
+                                    const std::string& period, int year,
+                                    int month, int day) {
+    v1::GetRollupRequest request;
+    request.set_unit(unit);
+    request.set_indicator("indicators/SO_LOP");
+    request.set_period(period);
+    request.mutable_hierarchy_date()->set_year(year);
+    request.mutable_hierarchy_date()->set_month(month);
+    request.mutable_hierarchy_date()->set_day(day);
+    return reform_reader_.GetRollup(request);
+  }
+
+  RollupReader reform_reader_;
+};
+
+TEST_F(ReformRollupTest, OldCommunesDataAppearUnderTheirSuccessorInTheNewMap) {
+  Report("units/00004", "2024-M12", 3);
+  Report("units/00007", "2024-M12", 4);
+  Report("units/00099", "2025-M07", 9);
+  // Asked by the new hierarchy, December 2024 belongs to the successor.
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup successor,
+                          Rollup("units/00099", "2024-M12", 2025, 7, 1));
+  EXPECT_EQ(successor.value().count(), 7);
+  EXPECT_EQ(successor.contributing_units(), 1);
+  EXPECT_EQ(successor.expected_units(), 1);
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup province,
+                          Rollup("units/01", "2024-M12", 2025, 7, 1));
+  EXPECT_EQ(province.value().count(), 7);
+  EXPECT_EQ(province.expected_units(), 1);
+  // The year 2024 from its months, in the new map too.
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup year,
+                          Rollup("units/01", "2024", 2025, 7, 1));
+  EXPECT_EQ(year.value().count(), 7);
+  // The successor's own reports count once, not with its predecessors twice.
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup july,
+                          Rollup("units/01", "2025-M07", 2025, 7, 1));
+  EXPECT_EQ(july.value().count(), 9);
+}
+
+TEST_F(ReformRollupTest, OldPeriodsStillRollUpTheOldWayWhenAskedByTheOldMap) {
+  Report("units/00004", "2024-M12", 3);
+  Report("units/00007", "2024-M12", 4);
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup district,
+                          Rollup("units/001", "2024-M12", 2024, 12, 31));
+  EXPECT_EQ(district.value().count(), 7);
+  EXPECT_EQ(district.contributing_units(), 2);
+  EXPECT_EQ(district.expected_units(), 2);
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup commune,
+                          Rollup("units/00004", "2024-M12", 2024, 12, 31));
+  EXPECT_EQ(commune.value().count(), 3);
+  LT_ASSERT_OK_AND_ASSIGN(v1::Rollup province,
+                          Rollup("units/01", "2024-M12", 2024, 12, 31));
+  EXPECT_EQ(province.value().count(), 7);
+  EXPECT_EQ(province.expected_units(), 2);
+  // The district is gone from the new map.
+  EXPECT_THAT(Rollup("units/001", "2024-M12", 2025, 7, 1),
+              StatusCodeIs(absl::StatusCode::kNotFound));
+}
+
 }  // namespace
 }  // namespace lienthong::reporting

@@ -102,7 +102,7 @@ grep -q "invalid_argument" "$work/err" || fail "expected invalid_argument: $(cat
   "displayName": "Báo cáo hằng tháng", "indicators": ["indicators/E2E.SO_LOP"],
   "reportingLevel": "UNIT_LEVEL_COMMUNE", "periodType": "PERIOD_TYPE_MONTH",
   "deadline": {"submitDaysAfterWindow": 1, "forwardDaysAfterWindow": 2},
-  "lockDaysAfterDeadline": 400, "valid": {"start": {"year": 2021, "month": 1, "day": 1}}}}' \
+  "lockDaysAfterDeadline": 4000, "valid": {"start": {"year": 2021, "month": 1, "day": 1}}}}' \
   "$url/lienthong.registry.v1.ReportingScheduleService/CreateSchedule" >"$work/out" \
   || fail "CreateSchedule failed: $(cat "$work/out")"
 period=$(date -u +%Y-M%m)
@@ -152,6 +152,36 @@ grep -q '"contributingUnits": 3' "$work/rollup" || fail "contributors: $(cat "$w
   "$url/lienthong.reporting.v1.ReportingService/GetCompleteness" >"$work/complete" \
   || fail "GetCompleteness failed: $(cat "$work/complete")"
 grep -q '"complete": 3' "$work/complete" || fail "GetCompleteness returned: $(head -c 600 "$work/complete")"
+# Across the 2025 reform (the national files): Phúc Xá (00001) and Phúc Tân
+# (00037) were merged into Hồng Hà (00097) on 2025-07-01. Their December 2024
+# reports count for Hồng Hà in the new map, and for themselves in the old one.
+"$buf" curl "${curl_args[@]}" -d '{"options": {"schedule": "schedules/e2e-thang",
+  "requestId": "e2e-reform-1"}, "rows": [{"unit": "units/00001",
+  "indicator": "indicators/E2E.SO_LOP", "period": "2024-M12", "value": {"count": "2"}},
+  {"unit": "units/00037", "indicator": "indicators/E2E.SO_LOP", "period": "2024-M12",
+  "value": {"count": "5"}}]}' \
+  "$url/lienthong.ingestion.v1.IngestionService/SubmitValues" >"$work/out" \
+  || fail "SubmitValues (2024) failed: $(cat "$work/out")"
+sequence=$(grep -o '"lastSequence": *"*[0-9]*' "$work/out" | grep -o '[0-9]*$') \
+  || fail "no lastSequence in: $(cat "$work/out")"
+rollup_2024() {  # unit, hierarchy date as JSON
+  "$buf" curl "${curl_args[@]}" -d "{\"unit\": \"$1\",
+    \"indicator\": \"indicators/E2E.SO_LOP\", \"period\": \"2024-M12\",
+    \"hierarchyDate\": $2, \"minSequence\": \"$sequence\"}" \
+    "$url/lienthong.reporting.v1.ReportingService/GetRollup"
+}
+new_map='{"year": 2025, "month": 7, "day": 1}'
+old_map='{"year": 2024, "month": 12, "day": 31}'
+rollup_2024 units/00097 "$new_map" >"$work/rollup" || fail "GetRollup 00097: $(cat "$work/rollup")"
+grep -q '"count": "7"' "$work/rollup" || fail "Hồng Hà in the new map: $(cat "$work/rollup")"
+rollup_2024 units/01 "$new_map" >"$work/rollup" || fail "GetRollup 01 (new map)"
+grep -q '"count": "7"' "$work/rollup" || fail "Hà Nội in the new map: $(cat "$work/rollup")"
+rollup_2024 units/00001 "$old_map" >"$work/rollup" || fail "GetRollup 00001 (old map)"
+grep -q '"count": "2"' "$work/rollup" || fail "Phúc Xá in the old map: $(cat "$work/rollup")"
+rollup_2024 units/01 "$old_map" >"$work/rollup" || fail "GetRollup 01 (old map)"
+grep -q '"count": "7"' "$work/rollup" || fail "Hà Nội in the old map: $(cat "$work/rollup")"
+grep -q '"contributingUnits": 2' "$work/rollup" || fail "old-map contributors: $(cat "$work/rollup")"
+
 # Plans against the data: the seed plan's targets with their status, and its
 # tasks counted by lead agency.
 "$buf" curl "${curl_args[@]}" -d '{"plan": "plans/nghia-hanh-cds-2025", "pageSize": 1000}' \
