@@ -64,6 +64,20 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Create(
   return CertificateAuthority(*std::move(key), *std::move(certificate));
 }
 
+absl::StatusOr<CertificateAuthority> CertificateAuthority::FromPem(
+    absl::string_view key_pem, absl::string_view cert_pem) {
+  absl::StatusOr<PrivateKey> key = ParsePrivateKeyPem(key_pem);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<Certificate> certificate = ParseCertificatePem(cert_pem);
+  if (!certificate.ok()) return certificate.status();
+  if (X509_check_private_key(certificate->get(), key->get()) != 1) {
+    return OpenSslError(absl::StatusCode::kInvalidArgument,
+                        "SIGNING_KEY_MISMATCH",
+                        "the CA key is not the CA certificate's");
+  }
+  return CertificateAuthority(*std::move(key), *std::move(certificate));
+}
+
 absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
     const LeafSpec& spec) const {
   absl::StatusOr<PrivateKey> key = GenerateKey(spec.key_type);

@@ -37,6 +37,12 @@ class CertificateAuthority {
       absl::string_view common_name, KeyType key_type, absl::Time not_before,
       absl::Time not_after);
 
+  // An existing CA from its key and certificate (PEM), e.g. files a dev tool
+  // wrote earlier. INVALID_ARGUMENT SIGNING_KEY_MISMATCH when the key is not
+  // the certificate's.
+  static absl::StatusOr<CertificateAuthority> FromPem(
+      absl::string_view key_pem, absl::string_view cert_pem);
+
   CertificateAuthority(CertificateAuthority&&) = default;
   CertificateAuthority& operator=(CertificateAuthority&&) = default;
 
@@ -54,6 +60,10 @@ class CertificateAuthority {
 
   // The CA's own certificate (non-const because many OpenSSL getters are).
   X509* certificate() const { return certificate_.get(); }
+  // The CA's private key as PEM (PKCS#8), to keep it between runs.
+  absl::StatusOr<std::string> KeyPem() const {
+    return PrivateKeyToPem(key_.get());
+  }
   // The CA's own certificate as PEM, for CertificateVerifier.
   absl::StatusOr<std::string> CertificatePem() const {
     return CertificateToPem(certificate_.get());

@@ -60,6 +60,28 @@ TEST_P(CertificateAuthorityKeyTypeTest, SignsLeavesWithItsKey) {
                          X509_get0_subject_key_id(ca.certificate())));
 }
 
+TEST_P(CertificateAuthorityKeyTypeTest, ReloadsFromItsPemFiles) {
+  LT_ASSERT_OK_AND_ASSIGN(CertificateAuthority ca,
+                          TestCa("Lienthong Test Root", GetParam()));
+  LT_ASSERT_OK_AND_ASSIGN(std::string key_pem, ca.KeyPem());
+  LT_ASSERT_OK_AND_ASSIGN(std::string cert_pem, ca.CertificatePem());
+  LT_ASSERT_OK_AND_ASSIGN(CertificateAuthority reloaded,
+                          CertificateAuthority::FromPem(key_pem, cert_pem));
+  LT_ASSERT_OK_AND_ASSIGN(IssuedCertificate leaf,
+                          reloaded.Issue(AgencyLeaf(GetParam())));
+  EXPECT_EQ(X509_verify(leaf.certificate.get(),
+                        X509_get0_pubkey(ca.certificate())),
+            1);
+  // Another CA's key does not go with this certificate.
+  LT_ASSERT_OK_AND_ASSIGN(CertificateAuthority other,
+                          TestCa("Other Root", GetParam()));
+  LT_ASSERT_OK_AND_ASSIGN(std::string other_key, other.KeyPem());
+  absl::StatusOr<CertificateAuthority> mismatched =
+      CertificateAuthority::FromPem(other_key, cert_pem);
+  EXPECT_THAT(mismatched, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(mismatched.status()), "SIGNING_KEY_MISMATCH");
+}
+
 INSTANTIATE_TEST_SUITE_P(AllKeyTypes, CertificateAuthorityKeyTypeTest,
                          ::testing::Values(KeyType::kEd25519,
                                            KeyType::kEcdsaP256,
