@@ -42,6 +42,12 @@ class RegistryCacheLookup final : public RegistryLookup {
     if (cache == nullptr) return NotConnected();
     return cache->ListChildren(parent, date);
   }
+  absl::StatusOr<registry::v1::Agency> GetAgency(
+      const std::string& name) override {
+    registry::RegistryCache* cache = cache_.load();
+    if (cache == nullptr) return NotConnected();
+    return cache->GetAgency(name);
+  }
   absl::StatusOr<registry::v1::GetUnitLineageResponse> GetUnitLineage(
       const std::string& name) override {
     registry::RegistryCache* cache = cache_.load();

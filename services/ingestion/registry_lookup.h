@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "lienthong/registry/v1/admin_unit.pb.h"
 #include "lienthong/registry/v1/admin_unit_service.pb.h"
+#include "lienthong/registry/v1/agency.pb.h"
 #include "lienthong/registry/v1/indicator.pb.h"
 #include "lienthong/registry/v1/reporting_schedule.pb.h"
 
@@ -31,6 +32,11 @@ class RegistryLookup {
   // `date`.
   virtual absl::StatusOr<std::vector<std::string>> ListChildren(
       const std::string& parent, absl::CivilDay date) = 0;
+  // The agency `name` ("agencies/{code}"); by default none is known.
+  virtual absl::StatusOr<registry::v1::Agency> GetAgency(
+      const std::string& name) {
+    return absl::NotFoundError(name);
+  }
   // The succession events that produced and ended the unit `name`; by
   // default none are recorded.
   virtual absl::StatusOr<registry::v1::GetUnitLineageResponse> GetUnitLineage(

@@ -17,6 +17,7 @@ RegistryCache::RegistryCache(std::shared_ptr<grpc::Channel> channel,
       indicators_(v1::IndicatorService::NewStub(channel)),
       units_(v1::AdminUnitService::NewStub(channel)),
       schedules_(v1::ReportingScheduleService::NewStub(channel)),
+      agencies_(v1::AgencyService::NewStub(channel)),
       watch_(v1::RegistryWatchService::NewStub(channel)),
       thread_([this] { Watch(); }) {}
 
@@ -106,6 +107,15 @@ absl::StatusOr<v1::GetUnitLineageResponse> RegistryCache::GetUnitLineage(
         v1::GetUnitLineageRequest request;
         request.set_name(name);
         return units_->GetUnitLineage(context, request, lineage);
+      });
+}
+
+absl::StatusOr<v1::Agency> RegistryCache::GetAgency(const std::string& name) {
+  return Get<v1::Agency>(
+      "agencies", name, [&](grpc::ClientContext* context, v1::Agency* agency) {
+        v1::GetAgencyRequest request;
+        request.set_name(name);
+        return agencies_->GetAgency(context, request, agency);
       });
 }
 

@@ -19,6 +19,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "lienthong/registry/v1/admin_unit_service.grpc.pb.h"
+#include "lienthong/registry/v1/agency.grpc.pb.h"
 #include "lienthong/registry/v1/indicator.grpc.pb.h"
 #include "lienthong/registry/v1/registry_watch.grpc.pb.h"
 #include "lienthong/registry/v1/reporting_schedule.grpc.pb.h"
@@ -38,6 +39,8 @@ class RegistryCache {
   absl::StatusOr<v1::Indicator> GetIndicator(const std::string& name);
   // The unit `name` ("units/{code}").
   absl::StatusOr<v1::AdminUnit> GetUnit(const std::string& name);
+  // The agency `name` ("agencies/{code}").
+  absl::StatusOr<v1::Agency> GetAgency(const std::string& name);
   // The schedule `name` ("schedules/{id}").
   absl::StatusOr<v1::ReportingSchedule> GetSchedule(const std::string& name);
   // The succession events that produced and ended the unit `name`.
@@ -68,6 +71,7 @@ class RegistryCache {
   std::unique_ptr<v1::IndicatorService::Stub> indicators_;
   std::unique_ptr<v1::AdminUnitService::Stub> units_;
   std::unique_ptr<v1::ReportingScheduleService::Stub> schedules_;
+  std::unique_ptr<v1::AgencyService::Stub> agencies_;
   std::unique_ptr<v1::RegistryWatchService::Stub> watch_;
 
   mutable absl::Mutex mutex_;
