@@ -22,7 +22,8 @@ absl::StatusOr<std::unique_ptr<DocumentFixture>> DocumentFixture::Create(
           now - absl::Hours(24 * 365), now + absl::Hours(24 * 365 * 5));
   if (!ca.ok()) return ca.status();
   fixture->ca_ = std::make_unique<pki::CertificateAuthority>(*std::move(ca));
-  for (const char* agency : {kProvince, kCommuneA, kCommuneB, kCommuneC}) {
+  for (const char* agency :
+       {kProvince, kCommuneA, kCommuneB, kCommuneC, kCommuneD, kCommuneE}) {
     if (absl::Status added = fixture->AddCertificate(agency); !added.ok()) {
       return added;
     }
@@ -65,7 +66,8 @@ absl::StatusOr<std::unique_ptr<DocumentFixture>> DocumentFixture::Create(
       fixture->store_.get(), fixture->attachments_.get(),
       fixture->verifier_.get(), fixture->receipts_.get(),
       [](const std::string& code) {
-        for (const char* known : {kProvince, kCommuneA, kCommuneB, kCommuneC}) {
+        for (const char* known : {kProvince, kCommuneA, kCommuneB, kCommuneC,
+                                  kCommuneD, kCommuneE}) {
           if (code == known) return absl::OkStatus();
         }
         return absl::NotFoundError(absl::StrCat("agencies/", code));

@@ -33,6 +33,8 @@ class DocumentFixture {
   static constexpr const char* kCommuneA = "000.01.01.H26";
   static constexpr const char* kCommuneB = "000.01.02.H26";
   static constexpr const char* kCommuneC = "000.01.03.H26";
+  static constexpr const char* kCommuneD = "000.01.04.H26";
+  static constexpr const char* kCommuneE = "000.01.05.H26";
 
   // Everything stored under `directory` (created if missing).
   static absl::StatusOr<std::unique_ptr<DocumentFixture>> Create(

@@ -18,6 +18,11 @@
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
 #include "libs/status/status_details.h"
+#include "services/documents/document_exchange.h"
+#include "services/documents/document_pki.h"
+#include "services/documents/document_service.h"
+#include "services/documents/file_attachment_store.h"
+#include "services/documents/sqlite_document_store.h"
 #include "services/ingestion/change_notifier.h"
 #include "services/ingestion/ingestion_service.h"
 #include "services/ingestion/registry_cache_lookup.h"
@@ -41,8 +46,8 @@
 #include "services/registry/sqlite_unit_store.h"
 #include "services/registry/unit_import.h"
 #include "services/registry/unit_registry.h"
-#include "services/reporting/carried_history.h"
 #include "services/reporting/achievement_reader.h"
+#include "services/reporting/carried_history.h"
 #include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_follower.h"
 #include "services/reporting/feed_index.h"
@@ -297,6 +302,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       std::make_unique<reporting::ReportingServiceImpl>(
           std::move(readers), daemon->authorizer_.get());
 
+  if (!options.certs_dir.empty()) {
+    if (absl::Status started = StartDocuments(*daemon, options, server_options);
+        !started.ok()) {
+      return started;
+    }
+  }
+
   std::vector<HostedService> services = {
       {"lienthong.registry.v1.AdminUnitService",
        daemon->admin_unit_service_.get()},
@@ -313,6 +325,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       {"lienthong.reporting.v1.ReportingService",
        daemon->reporting_service_.get()},
   };
+  if (daemon->document_service_ != nullptr) {
+    services.push_back({"lienthong.documents.v1.DocumentService",
+                        daemon->document_service_.get()});
+  }
   for (const HostedService& hosted : services) {
     daemon->service_names_.push_back(hosted.name);
   }
@@ -340,6 +356,43 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
                                  {"data_dir", options.data_dir}});
   }
   return daemon;
+}
+
+absl::Status Daemon::StartDocuments(Daemon& daemon,
+                                    const DaemonOptions& options,
+                                    const ServerOptions& server_options) {
+  absl::StatusOr<documents::DocumentPki> pki =
+      documents::LoadDocumentPki(options.certs_dir);
+  if (!pki.ok()) return pki.status();
+  daemon.document_pki_ =
+      std::make_unique<documents::DocumentPki>(*std::move(pki));
+  const std::filesystem::path dir(options.data_dir);
+  absl::StatusOr<std::unique_ptr<documents::SqliteDocumentStore>> store =
+      documents::SqliteDocumentStore::Open((dir / "documents.db").string());
+  if (!store.ok()) return store.status();
+  daemon.document_store_ = *std::move(store);
+  absl::StatusOr<std::unique_ptr<documents::FileAttachmentStore>> attachments =
+      documents::FileAttachmentStore::Create((dir / "attachments").string());
+  if (!attachments.ok()) return attachments.status();
+  daemon.attachment_store_ = *std::move(attachments);
+  documents::DocumentExchangeOptions exchange_options;
+  // A package travels in one message.
+  exchange_options.max_package_bytes =
+      std::min<int64_t>(exchange_options.max_package_bytes,
+                        server_options.max_send_message_bytes - (64 << 10));
+  ingestion::RegistryCacheLookup* registry = daemon.registry_lookup_.get();
+  daemon.document_exchange_ = std::make_unique<documents::DocumentExchange>(
+      daemon.document_store_.get(), daemon.attachment_store_.get(),
+      daemon.document_pki_->verifier.get(),
+      daemon.document_pki_->receipts.get(),
+      [registry](const std::string& code) {
+        return registry->GetAgency(absl::StrCat("agencies/", code)).status();
+      },
+      options.clock != nullptr ? options.clock : daemon.system_clock_.get(),
+      exchange_options);
+  daemon.document_service_ = std::make_unique<documents::DocumentServiceImpl>(
+      daemon.document_exchange_.get(), daemon.authorizer_.get());
+  return absl::OkStatus();
 }
 
 Daemon::~Daemon() {

@@ -38,6 +38,14 @@ class RollupReader;
 class SqliteReportingStore;
 }  // namespace reporting
 
+namespace documents {
+class DocumentExchange;
+class DocumentServiceImpl;
+class FileAttachmentStore;
+class SqliteDocumentStore;
+struct DocumentPki;
+}  // namespace documents
+
 namespace registry {
 class AdminUnitServiceImpl;
 class RegistryCache;
@@ -74,6 +82,10 @@ struct DaemonOptions {
   // If set, a directory of seed bundles (deploy/demo/seeds) loaded at start,
   // after the units; loading them again changes nothing.
   std::string load_seeds_dir;
+  // If set, the document exchange runs with the PKI in this directory (as
+  // lt-certs writes it: ca.pem, optional crl.pem, platform.pem/.key);
+  // otherwise DocumentService is not hosted.
+  std::string certs_dir;
 };
 
 // A running daemon.
@@ -94,6 +106,10 @@ class Daemon {
 
  private:
   Daemon() = default;
+  // Opens the document exchange's stores and PKI.
+  static absl::Status StartDocuments(Daemon& daemon,
+                                     const DaemonOptions& options,
+                                     const ServerOptions& server_options);
 
   int data_dir_lock_fd_ = -1;
   std::unique_ptr<Clock> system_clock_;
@@ -134,6 +150,12 @@ class Daemon {
   std::unique_ptr<reporting::GrpcPlanSource> plan_source_;
   // Destroyed before the cache and the index it feeds.
   std::unique_ptr<reporting::FeedFollower> feed_follower_;
+  // Document exchange (when a certs_dir is given).
+  std::unique_ptr<documents::DocumentPki> document_pki_;
+  std::unique_ptr<documents::SqliteDocumentStore> document_store_;
+  std::unique_ptr<documents::FileAttachmentStore> attachment_store_;
+  std::unique_ptr<documents::DocumentExchange> document_exchange_;
+  std::unique_ptr<documents::DocumentServiceImpl> document_service_;
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;

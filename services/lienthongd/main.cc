@@ -26,6 +26,9 @@ ABSL_FLAG(std::string, load_units_dir, "",
 ABSL_FLAG(std::string, load_seeds_dir, "",
           "directory of seed plan bundles (*.json) to load at start, after "
           "the units; empty loads nothing");
+ABSL_FLAG(std::string, certs_dir, "",
+          "directory with ca.pem, optional crl.pem and platform.pem/.key "
+          "(as lt-certs writes them); enables DocumentService");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.load_units_dir = absl::GetFlag(FLAGS_load_units_dir);
   options.load_seeds_dir = absl::GetFlag(FLAGS_load_seeds_dir);
+  options.certs_dir = absl::GetFlag(FLAGS_certs_dir);
 
   auto daemon = lienthong::Daemon::Start(options);
   if (!daemon.ok()) {

@@ -194,6 +194,23 @@ grep -q '"status": "ACHIEVEMENT_STATUS_' "$work/achieved" \
   || fail "SummarizeTasks failed: $(cat "$work/tasks")"
 grep -q '"total": [0-9]' "$work/tasks" || fail "SummarizeTasks returned: $(head -c 600 "$work/tasks")"
 
+# The document exchange runs with the development PKI scripts/run created: a
+# demo agency's inbox answers (empty), and a document signed by nobody is
+# refused as invalid.
+"$buf" curl "${curl_args[@]}" -d '{"recipient": "agencies/DEMO.11098.UBND"}' \
+  "$url/lienthong.documents.v1.DocumentService/ListInbox" >"$work/inbox" \
+  || fail "ListInbox failed: $(cat "$work/inbox")"
+[ -f "$root/var/certs/ca.pem" ] && [ -f "$root/var/certs/operator.key" ] \
+  || fail "scripts/run did not create var/certs"
+if "$buf" curl "${curl_args[@]}" -d '{"document": {"header": {"from": {"organId":
+  "DEMO.298.UBND"}, "to": [{"organId": "DEMO.11098.UBND"}], "subject": "Công văn",
+  "code": {"codeNumber": "1"}}}}' \
+  "$url/lienthong.documents.v1.DocumentService/SendDocument" >"$work/out" 2>"$work/err"; then
+  fail "an unsigned document was accepted: $(cat "$work/out")"
+fi
+grep -q "invalid_argument" "$work/err" && grep -q "invalid document" "$work/err" \
+  || fail "unsigned document: $(cat "$work/err")"
+
 [ -f "$work/var/registry.db" ] || fail "the registry database was not created"
 
 kill -TERM "$pid"
@@ -201,4 +218,4 @@ status=0
 wait "$pid" || status=$?
 [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 grep -q "event=server.stopped" "$work/log" || fail "no graceful stop in the log"
-echo "PASS: lienthongd serves health, reflection, the registry, ingestion (also through ltctl) rollups, completeness and achievement; stops on SIGTERM"
+echo "PASS: lienthongd serves health, reflection, the registry, ingestion (also through ltctl) rollups, completeness, achievement and documents; stops on SIGTERM"
