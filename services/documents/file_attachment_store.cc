@@ -211,11 +211,20 @@ class FileAttachmentUpload : public AttachmentUpload {
   int64_t received_ = 0;
 };
 
-// Streams one stored file with plain read().
+// Streams one stored file with plain read(), hashing what it reads: content
+// altered on disk since it was stored ends in DATA_LOSS ATTACHMENT_CORRUPTED
+// instead of reaching a recipient as if it were what the sender signed.
 class FileAttachmentReader : public AttachmentReader {
  public:
-  FileAttachmentReader(int fd, int64_t size, std::string path)
-      : fd_(fd), size_(size), path_(std::move(path)) {}
+  FileAttachmentReader(int fd, int64_t size, std::string path,
+                       std::string sha256_hex)
+      : fd_(fd),
+        size_(size),
+        path_(std::move(path)),
+        sha256_hex_(std::move(sha256_hex)),
+        digest_(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(digest_.get(), EVP_sha256(), nullptr);
+  }
   ~FileAttachmentReader() override { ::close(fd_); }
 
   int64_t size() const override { return size_; }
@@ -223,15 +232,41 @@ class FileAttachmentReader : public AttachmentReader {
   absl::StatusOr<int64_t> Read(char* buffer, size_t max) override {
     while (true) {
       ssize_t got = ::read(fd_, buffer, max);
-      if (got >= 0) return static_cast<int64_t>(got);
-      if (errno != EINTR) return Errno(errno, "read", path_);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return Errno(errno, "read", path_);
+      if (got > 0) {
+        EVP_DigestUpdate(digest_.get(), buffer, got);
+        return static_cast<int64_t>(got);
+      }
+      return Finished();
     }
   }
 
  private:
+  // At the end: 0 when the bytes read are the ones stored under the name.
+  absl::StatusOr<int64_t> Finished() {
+    if (verified_) return 0;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_size = 0;
+    if (EVP_DigestFinal_ex(digest_.get(), digest, &digest_size) != 1) {
+      return absl::InternalError("SHA-256 final failed");
+    }
+    if (LowerHex(digest, digest_size) != sha256_hex_) {
+      return WithErrorInfo(
+          absl::DataLossError(absl::StrCat("stored attachment ", sha256_hex_,
+                                           " no longer has its SHA-256")),
+          "ATTACHMENT_CORRUPTED", {{"sha256", sha256_hex_}});
+    }
+    verified_ = true;
+    return 0;
+  }
+
   const int fd_;
   const int64_t size_;
   const std::string path_;
+  const std::string sha256_hex_;
+  EvpMdCtx digest_;
+  bool verified_ = false;  // the end was reached and the hash matched
 };
 
 }  // namespace
@@ -319,7 +354,8 @@ absl::StatusOr<std::unique_ptr<AttachmentReader>> FileAttachmentStore::Open(
     return Errno(error, "fstat", path);
   }
   return std::make_unique<FileAttachmentReader>(
-      fd, static_cast<int64_t>(info.st_size), std::move(path));
+      fd, static_cast<int64_t>(info.st_size), std::move(path),
+      std::string(sha256_hex));
 }
 
 absl::StatusOr<bool> FileAttachmentStore::Contains(

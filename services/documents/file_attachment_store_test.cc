@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "libs/status/status_details.h"
 #include "libs/testing/status_matchers.h"
 #include "services/documents/attachment_store_conformance.h"
 
@@ -72,6 +73,24 @@ TEST(FileAttachmentStoreTest, StoresContentUnderItsShardedHash) {
   EXPECT_EQ(on_disk, content);
   // The temp file went with the upload.
   EXPECT_TRUE(IsEmptyDirectory(store->TempDir()));
+}
+
+TEST(FileAttachmentStoreTest, ContentAlteredOnDiskIsNotServed) {
+  const std::string root = FreshRoot();
+  LT_ASSERT_OK_AND_ASSIGN(auto store, FileAttachmentStore::Create(root));
+  const std::string content = TestContent(70000, 3);
+  const std::string sha = Sha256Hex(content);
+  ASSERT_THAT(UploadInChunks(*store, content, 5000), IsOk());
+  {
+    std::fstream file(store->ContentPath(sha),
+                      std::ios::binary | std::ios::in | std::ios::out);
+    file.seekp(1234);
+    file.put('!');
+  }
+  absl::StatusOr<std::string> read = ReadAll(*store, sha, 4096);
+  EXPECT_THAT(read,
+              ::lienthong::testing::StatusCodeIs(absl::StatusCode::kDataLoss));
+  EXPECT_EQ(ErrorReason(read.status()), "ATTACHMENT_CORRUPTED");
 }
 
 TEST(FileAttachmentStoreTest, FailedAndAbandonedUploadsRemoveTheirTempFiles) {
