@@ -69,9 +69,9 @@ TEST_P(CertificateAuthorityKeyTypeTest, ReloadsFromItsPemFiles) {
                           CertificateAuthority::FromPem(key_pem, cert_pem));
   LT_ASSERT_OK_AND_ASSIGN(IssuedCertificate leaf,
                           reloaded.Issue(AgencyLeaf(GetParam())));
-  EXPECT_EQ(X509_verify(leaf.certificate.get(),
-                        X509_get0_pubkey(ca.certificate())),
-            1);
+  EXPECT_EQ(
+      X509_verify(leaf.certificate.get(), X509_get0_pubkey(ca.certificate())),
+      1);
   // Another CA's key does not go with this certificate.
   LT_ASSERT_OK_AND_ASSIGN(CertificateAuthority other,
                           TestCa("Other Root", GetParam()));

@@ -31,8 +31,8 @@ struct TraceAppend {
 // Delivery per recipient (state UNSPECIFIED, empty trace).
 struct NewDocument {
   v1::Document document;
-  std::string sender;      // agencies/{code}
-  std::string request_id;  // idempotency key of the send; may be empty
+  std::string sender;           // agencies/{code}
+  std::string request_id;       // idempotency key of the send; may be empty
   std::string envelope_sha256;  // of the canonical envelope, 64 hex digits
   // Applied in the same transaction, e.g. TAKE_BACK_REQUESTED on the target
   // document's deliveries for a revoke.
