@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/optional.h"
 #include "libs/status/status_details.h"
+#include "libs/storage/group_commit_writer.h"
 #include "libs/storage/migrations.h"
 #include "libs/storage/sqlite_database.h"
 #include "services/documents/sqlite_document_store_internal.h"
@@ -42,20 +43,19 @@ absl::StatusOr<std::unique_ptr<SqliteDocumentStore>> SqliteDocumentStore::Open(
   absl::StatusOr<std::unique_ptr<SqliteDatabase>> reader =
       (*db)->OpenReadOnly();
   if (!reader.ok()) return reader.status();
-  return std::unique_ptr<SqliteDocumentStore>(
-      new SqliteDocumentStore(*std::move(db), *std::move(reader)));
+  return std::unique_ptr<SqliteDocumentStore>(new SqliteDocumentStore(
+      std::make_unique<GroupCommitWriter>(*std::move(db)), *std::move(reader)));
 }
 
-SqliteDocumentStore::SqliteDocumentStore(std::unique_ptr<SqliteDatabase> writer,
-                                         std::unique_ptr<SqliteDatabase> reader)
+SqliteDocumentStore::SqliteDocumentStore(
+    std::unique_ptr<GroupCommitWriter> writer,
+    std::unique_ptr<SqliteDatabase> reader)
     : writer_(std::move(writer)), reader_(std::move(reader)) {}
 
 SqliteDocumentStore::~SqliteDocumentStore() = default;
 
 absl::Status SqliteDocumentStore::Write(const Body& body) {
-  absl::MutexLock lock(&writer_mutex_);
-  SqliteDatabase& db = *writer_;
-  return InTransaction(db, [&] { return body(db); });
+  return writer_->Write(body);
 }
 
 absl::Status SqliteDocumentStore::Read(const Body& body) {

@@ -2,8 +2,9 @@
 #define SERVICES_DOCUMENTS_SQLITE_DOCUMENT_STORE_H_
 
 // DocumentStore on embedded SQLite (WAL, synchronous=FULL: an acknowledged
-// write survives a crash). One writer connection behind a mutex runs each
-// mutation as one BEGIN IMMEDIATE transaction; reads run in one read
+// write survives a crash). Mutations go through the group-commit writer: each
+// runs atomically in its own savepoint, many share one fsync, and each is
+// acknowledged only once committed; reads run in one read
 // transaction on a separate read-only connection, so they see a consistent
 // snapshot and never wait for the writer's fsync.
 
@@ -17,6 +18,7 @@
 #include "services/documents/document_store.h"
 
 namespace lienthong {
+class GroupCommitWriter;
 class SqliteDatabase;
 }  // namespace lienthong
 
@@ -48,17 +50,16 @@ class SqliteDocumentStore final : public DocumentStore {
  private:
   using Body = std::function<absl::Status(SqliteDatabase& db)>;
 
-  SqliteDocumentStore(std::unique_ptr<SqliteDatabase> writer,
+  SqliteDocumentStore(std::unique_ptr<GroupCommitWriter> writer,
                       std::unique_ptr<SqliteDatabase> reader);
 
-  // Runs `body` in one write transaction: committed when it returns OK,
-  // rolled back otherwise.
-  absl::Status Write(const Body& body) ABSL_LOCKS_EXCLUDED(writer_mutex_);
+  // Runs `body` atomically and waits until it is durable: its changes are
+  // committed when it returns OK, rolled back otherwise.
+  absl::Status Write(const Body& body);
   // Runs `body` in one read transaction (one snapshot).
   absl::Status Read(const Body& body) ABSL_LOCKS_EXCLUDED(reader_mutex_);
 
-  absl::Mutex writer_mutex_;
-  std::unique_ptr<SqliteDatabase> writer_ ABSL_GUARDED_BY(writer_mutex_);
+  std::unique_ptr<GroupCommitWriter> writer_;
   absl::Mutex reader_mutex_;
   std::unique_ptr<SqliteDatabase> reader_ ABSL_GUARDED_BY(reader_mutex_);
 };
