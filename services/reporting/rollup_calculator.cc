@@ -127,12 +127,19 @@ absl::StatusOr<RollupResult> ComputeRollup(RollupInputs& inputs,
   if (!values.ok()) return values.status();
   // A leaf and the units it carries contribute one by one, so sums and ratios
   // of sums come out as if they had always been one unit.
-  std::vector<bool> contributed(units.leaves.size(), false);
+  const size_t leaf_count = units.leaves.size();
+  // Which leaves have a value, kept only when some carry others (the sources
+  // after the leaves), to count each leaf once.
+  std::vector<bool> contributed;
+  if (units.sources.size() > leaf_count) contributed.assign(leaf_count, false);
   std::vector<Contribution> contributions;
   contributions.reserve(units.sources.size());
   for (size_t s = 0; s < units.sources.size(); ++s) {
     if (!(*values)[s].has_value()) continue;
-    if (!contributed[units.owner[s]]) {
+    if (s < leaf_count) {
+      ++result.contributing_units;
+      if (!contributed.empty()) contributed[s] = true;
+    } else if (!contributed[units.owner[s]]) {
       contributed[units.owner[s]] = true;
       ++result.contributing_units;
     }
