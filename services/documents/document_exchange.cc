@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -46,10 +47,13 @@ std::vector<FieldViolation> EnvelopeViolations(const v1::Document& document,
         {"document.header.to", "needs at least one recipient"});
   }
   if (header.to_size() > max_recipients) {
+    // Checked first, so an oversized list costs nothing more.
     violations.push_back(
         {"document.header.to",
          absl::StrCat("has more than ", max_recipients, " recipients")});
+    return violations;
   }
+  absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < header.to_size(); ++i) {
     const std::string& code = header.to(i).organ_id();
     const std::string field = absl::StrCat("document.header.to[", i, "]");
@@ -57,11 +61,8 @@ std::vector<FieldViolation> EnvelopeViolations(const v1::Document& document,
       violations.push_back({field + ".organ_id", "is required"});
     } else if (code == header.from().organ_id()) {
       violations.push_back({field + ".organ_id", "is the sender itself"});
-    }
-    for (int j = 0; j < i; ++j) {
-      if (header.to(j).organ_id() == code && !code.empty()) {
-        violations.push_back({field + ".organ_id", "is listed twice"});
-      }
+    } else if (!seen.insert(code).second) {
+      violations.push_back({field + ".organ_id", "is listed twice"});
     }
   }
   if (header.subject().empty()) {
@@ -131,12 +132,12 @@ DocumentExchange::DocumentExchange(DocumentStore* store,
       options_(std::move(options)) {}
 
 absl::Status DocumentExchange::VerifySignature(
-    v1::Document& document, std::string* envelope_sha256) const {
+    v1::Document& document, absl::Time at, std::string* envelope_sha256) const {
   absl::StatusOr<std::string> canonical = CanonicalEnvelope(document);
   if (!canonical.ok()) return canonical.status();
   absl::StatusOr<pki::VerifiedSignature> verified = pki::VerifyDetached(
       document.signature().signature(), *canonical,
-      document.signature().signer_certificate(), *verifier_, clock_->Now());
+      document.signature().signer_certificate(), *verifier_, at);
   if (!verified.ok()) return verified.status();
   const std::string& sender = document.header().from().organ_id();
   if (verified->signer.agency_code != sender) {
@@ -229,7 +230,7 @@ absl::StatusOr<v1::Document> DocumentExchange::Deliver(
   document.clear_name();
   NewDocument stored;
   if (absl::Status verified =
-          VerifySignature(document, &stored.envelope_sha256);
+          VerifySignature(document, clock_->Now(), &stored.envelope_sha256);
       !verified.ok()) {
     return verified;
   }
@@ -339,8 +340,13 @@ absl::StatusOr<v1::Document> DocumentExchange::Get(
   if (delivery->state() == v1::DELIVERY_STATE_UNSPECIFIED) {
     // Delivery: verified again, then arrival recorded once. A concurrent
     // fetch that recorded it first leaves nothing to do.
+    // At the time it was accepted: a certificate expiring since must not
+    // strand the document (revocations still count).
     v1::Document verified = *document;
-    if (absl::Status status = VerifySignature(verified, nullptr);
+    const absl::Time sent_at =
+        absl::FromUnixSeconds(document->create_time().seconds()) +
+        absl::Nanoseconds(document->create_time().nanos());
+    if (absl::Status status = VerifySignature(verified, sent_at, nullptr);
         !status.ok()) {
       return status;
     }

@@ -99,7 +99,8 @@ class DocumentExchange {
   absl::Status PlanTargetUpdates(const v1::Document& document,
                                  const std::string& id, absl::Time now,
                                  std::vector<TraceAppend>& updates);
-  absl::Status VerifySignature(v1::Document& document,
+  // Verifies `document`'s signature as of `at` and marks it verified.
+  absl::Status VerifySignature(v1::Document& document, absl::Time at,
                                std::string* envelope_sha256) const;
 
   DocumentStore* store_;

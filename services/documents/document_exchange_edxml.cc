@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "libs/clock/clock.h"
 #include "libs/status/status_details.h"
 #include "services/documents/document_exchange.h"
 #include "services/documents/document_names.h"
@@ -59,6 +60,10 @@ absl::StatusOr<v1::GetEdxmlResponse> DocumentExchange::GetEdxml(
         if (*read == 0) break;
         offset += *read;
       }
+      // The read at the end is where the store checks the hash.
+      char end;
+      absl::StatusOr<int64_t> last = (*reader)->Read(&end, 1);
+      if (!last.ok()) return last.status();
     }
     package.attachments.push_back(std::move(attachment));
   }
@@ -80,7 +85,25 @@ absl::StatusOr<v1::Document> DocumentExchange::ImportEdxml(
   options.require_embedded = true;
   absl::StatusOr<EdxmlPackage> package = ReadEdxml(request.edxml(), options);
   if (!package.ok()) return package.status();
-  // The embedded bytes go to the attachment store first, as an upload would;
+  // Refusals that need no attachment come before any byte is stored: the
+  // secret marker, the sender acting for the caller, and the signature.
+  if (package->document.secret()) {
+    return WithErrorInfo(absl::FailedPreconditionError(
+                             "secret documents must not travel over this "
+                             "platform"),
+                         "SECRET_DOCUMENT");
+  }
+  if (absl::Status own = CheckCallersAgency(
+          caller, package->document.header().from().organ_id());
+      !own.ok()) {
+    return own;
+  }
+  v1::Document checked = package->document;
+  if (absl::Status verified = VerifySignature(checked, clock_->Now(), nullptr);
+      !verified.ok()) {
+    return verified;
+  }
+  // Then the embedded bytes go to the attachment store, as an upload would;
   // their hashes were checked against the manifest while reading.
   for (const EdxmlAttachment& attachment : package->attachments) {
     absl::StatusOr<std::unique_ptr<AttachmentUpload>> upload =

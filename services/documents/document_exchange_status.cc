@@ -161,7 +161,7 @@ absl::StatusOr<v1::Receipt> DocumentExchange::GetReceipt(
   absl::StatusOr<v1::Document> document = store_->Get(*id);
   if (!document.ok()) return document.status();
   // The recipient and the sender may read it.
-  if (CheckCallersAgency(caller, *code).ok() == false) {
+  if (!CheckCallersAgency(caller, *code).ok()) {
     if (absl::Status sender =
             CheckCallersAgency(caller, document->header().from().organ_id());
         !sender.ok()) {

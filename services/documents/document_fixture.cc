@@ -44,6 +44,10 @@ absl::StatusOr<std::unique_ptr<DocumentFixture>> DocumentFixture::Create(
   platform.not_after = now + absl::Hours(24 * 365 * 3);
   absl::StatusOr<pki::IssuedCertificate> issued = fixture->ca_->Issue(platform);
   if (!issued.ok()) return issued.status();
+  absl::StatusOr<std::string> platform_der =
+      pki::CertificateToDer(issued->certificate.get());
+  if (!platform_der.ok()) return platform_der.status();
+  fixture->platform_der_ = *std::move(platform_der);
   absl::StatusOr<std::string> key_pem = pki::PrivateKeyToPem(issued->key.get());
   if (!key_pem.ok()) return key_pem.status();
   absl::StatusOr<std::string> cert_pem =

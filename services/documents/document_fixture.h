@@ -50,6 +50,8 @@ class DocumentFixture {
   absl::Status AddCertificate(const std::string& agency);
 
   FakeClock& clock() { return clock_; }
+  // The platform's receipt-signing certificate, DER.
+  const std::string& platform_certificate_der() const { return platform_der_; }
   const pki::CertificateVerifier& verifier() const { return *verifier_; }
   DocumentExchange& exchange() { return *exchange_; }
   DocumentServiceImpl& service() { return *service_; }
@@ -63,6 +65,7 @@ class DocumentFixture {
   std::map<std::string, pki::IssuedCertificate> agencies_;
   std::unique_ptr<pki::CertificateVerifier> verifier_;
   std::unique_ptr<ReceiptSigner> receipts_;
+  std::string platform_der_;
   std::unique_ptr<SqliteDocumentStore> store_;
   std::unique_ptr<FileAttachmentStore> attachments_;
   std::unique_ptr<DocumentExchange> exchange_;

@@ -309,13 +309,22 @@ TEST_F(DocumentServiceTest, AnAcceptanceGivesAVerifiableReceipt) {
   EXPECT_EQ(receipt.recipient(), Agency(kCommuneA));
   EXPECT_EQ(receipt.envelope_sha256().size(), 64u);
   const absl::Time later = fixture_->clock().Now() + absl::Hours(24 * 30);
-  EXPECT_TRUE(VerifyReceipt(receipt, fixture_->verifier(), later).ok());
+  const std::string& platform = fixture_->platform_certificate_der();
+  EXPECT_TRUE(
+      VerifyReceipt(receipt, platform, fixture_->verifier(), later).ok());
   // Any altered field breaks it.
   v1::Receipt forged = receipt;
   forged.set_recipient(Agency(kCommuneB));
-  absl::Status refused = VerifyReceipt(forged, fixture_->verifier(), later);
+  absl::Status refused =
+      VerifyReceipt(forged, platform, fixture_->verifier(), later);
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(refused), "SIGNATURE_INVALID");
+  // Only the platform's certificate counts: an agency's, from the same CA,
+  // is refused.
+  absl::Status foreign =
+      VerifyReceipt(receipt, sent.signature().signer_certificate(),
+                    fixture_->verifier(), later);
+  EXPECT_EQ(ErrorReason(foreign), "SIGNER_CERTIFICATE_MISMATCH");
 }
 
 TEST_F(DocumentServiceTest, ARevokeAsksBackAndIsRefusedOnceDone) {

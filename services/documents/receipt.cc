@@ -43,10 +43,11 @@ absl::Status ReceiptSigner::Sign(v1::Receipt& receipt) const {
 }
 
 absl::Status VerifyReceipt(const v1::Receipt& receipt,
+                           absl::string_view platform_cert_der,
                            const pki::CertificateVerifier& verifier,
                            absl::Time at) {
   return pki::VerifyDetached(receipt.signature(), ReceiptSignedContent(receipt),
-                             receipt.signer_certificate(), verifier, at)
+                             platform_cert_der, verifier, at)
       .status();
 }
 

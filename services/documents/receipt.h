@@ -46,10 +46,13 @@ class ReceiptSigner {
   std::shared_ptr<pki::Certificate> cert_;
 };
 
-// OK when `receipt` carries a valid platform signature over its fields, by a
-// certificate `verifier` trusts at `at`; FAILED_PRECONDITION
-// SIGNATURE_INVALID when any signed field was altered.
+// OK when `receipt` carries a valid signature over its fields by the platform
+// certificate `platform_cert_der` (pinned: agencies' certificates come from
+// the same CA), trusted by `verifier` at `at`. FAILED_PRECONDITION
+// SIGNATURE_INVALID when a signed field was altered,
+// SIGNER_CERTIFICATE_MISMATCH when another certificate signed it.
 absl::Status VerifyReceipt(const v1::Receipt& receipt,
+                           absl::string_view platform_cert_der,
                            const pki::CertificateVerifier& verifier,
                            absl::Time at);
 

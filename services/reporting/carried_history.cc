@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <utility>
 
 namespace lienthong::reporting {
 namespace {
@@ -38,11 +39,13 @@ std::vector<std::string> CarriedHistory(
   // A predecessor divided among several successors goes by that division
   // alone, even where a merge into one of the others lists it too (as the
   // national 2025 list records it).
-  std::map<std::string, std::string> divided_to;
+  // Keyed by predecessor and day: a division only speaks for merges of the
+  // same day, not for later ones.
+  std::map<std::pair<std::string, absl::CivilDay>, std::string> divided_to;
   for (const SuccessionEvent& event : lineage.ancestry()) {
     if (EffectiveDay(event) > date || event.successors_size() < 2) continue;
     for (const std::string& predecessor : event.predecessors()) {
-      divided_to[predecessor] = Receiver(event);
+      divided_to[{predecessor, EffectiveDay(event)}] = Receiver(event);
     }
   }
   std::set<std::string> carriers = {unit};
@@ -55,7 +58,7 @@ std::vector<std::string> CarriedHistory(
     const std::string receiver = Receiver(*event);
     if (carriers.count(receiver) == 0) continue;
     for (const std::string& predecessor : event->predecessors()) {
-      auto divided = divided_to.find(predecessor);
+      auto divided = divided_to.find({predecessor, EffectiveDay(*event)});
       if (divided != divided_to.end() && divided->second != receiver) continue;
       if (carriers.insert(predecessor).second) carried.push_back(predecessor);
     }

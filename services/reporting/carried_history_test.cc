@@ -104,5 +104,16 @@ TEST(CarriedHistoryTest, ADividedCommuneCountsOnlyForItsPrimarySuccessor) {
       IsEmpty());
 }
 
+TEST(CarriedHistoryTest, AnOldDivisionDoesNotBlockALaterMerge) {
+  GetUnitLineageResponse lineage;
+  *lineage.add_ancestry() =
+      Event(registry::v1::SUCCESSION_TYPE_SPLIT, 2019, 1, {"units/X"},
+            {{"units/X", 1}, {"units/Y", 0}});
+  *lineage.add_ancestry() = Event(registry::v1::SUCCESSION_TYPE_MERGE, 2025, 7,
+                                  {"units/X", "units/Z"}, {{"units/W", 1}});
+  EXPECT_THAT(CarriedHistory(lineage, "units/W", absl::CivilDay(2025, 7, 1)),
+              ElementsAre("units/X", "units/Z"));
+}
+
 }  // namespace
 }  // namespace lienthong::reporting
