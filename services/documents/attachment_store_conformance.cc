@@ -1,6 +1,5 @@
 #include "services/documents/attachment_store_conformance.h"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <random>
@@ -10,24 +9,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "libs/pki/key_material.h"
 #include "libs/status/status_details.h"
 #include "libs/testing/status_matchers.h"
 
 namespace lienthong::documents {
 
-std::string Sha256Hex(absl::string_view content) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha256(),
-             nullptr);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kDigits[digest[i] >> 4]);
-    hex.push_back(kDigits[digest[i] & 0xf]);
-  }
-  return hex;
-}
+using ::lienthong::pki::Sha256Hex;
 
 std::string TestContent(size_t size, unsigned seed) {
   std::mt19937 random(seed);

@@ -34,9 +34,6 @@ class AttachmentStoreConformance
   std::unique_ptr<AttachmentStore> store_;
 };
 
-// The SHA-256 of `content` as 64 lowercase hex digits.
-std::string Sha256Hex(absl::string_view content);
-
 // `size` deterministic pseudo-random bytes, different for each `seed`.
 std::string TestContent(size_t size, unsigned seed);
 

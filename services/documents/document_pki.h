@@ -20,7 +20,8 @@ struct DocumentPki {
   std::unique_ptr<ReceiptSigner> receipts;
 };
 
-// Loads the files of `certs_dir`; NOT_FOUND naming a missing file.
+// Loads the files of `certs_dir`; NOT_FOUND (FILE_UNREADABLE) naming a
+// missing file.
 absl::StatusOr<DocumentPki> LoadDocumentPki(const std::string& certs_dir);
 
 }  // namespace lienthong::documents

@@ -1,6 +1,5 @@
 #include "services/documents/edxml_common.h"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <string>
@@ -66,30 +65,6 @@ absl::Status EdxmlError(absl::string_view reason, absl::string_view path,
   return InvalidArgumentWithViolations(
       absl::StrCat(path, ": ", description), reason,
       {{std::string(path), std::string(description)}});
-}
-
-std::string Sha256Hex(absl::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(),
-                 nullptr) != 1) {
-    return "";  // Never matches a 64-digit hash, so a check fails closed.
-  }
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), static_cast<size_t>(length)));
-}
-
-bool IsSha256Hex(absl::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-           return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
-         });
-}
-
-std::optional<std::string> AttachmentSha256(absl::string_view name) {
-  if (!absl::ConsumePrefix(&name, kAttachmentPrefix) || !IsSha256Hex(name)) {
-    return std::nullopt;
-  }
-  return std::string(name);
 }
 
 bool IsEdxmlDate(absl::string_view text) {

@@ -72,15 +72,6 @@ std::string ChildPath(const xmlNode* parent, absl::string_view name);
 absl::Status EdxmlError(absl::string_view reason, absl::string_view path,
                         absl::string_view description);
 
-// SHA-256 of `bytes`, 64 lowercase hex digits.
-std::string Sha256Hex(absl::string_view bytes);
-
-// Whether `text` is 64 lowercase hex digits.
-bool IsSha256Hex(absl::string_view text);
-
-// The hex digits of an `attachments/{sha256}` name, or nullopt.
-std::optional<std::string> AttachmentSha256(absl::string_view name);
-
 // Whether `text` is an edXML date, `yyyy/MM/dd`, naming a real day.
 bool IsEdxmlDate(absl::string_view text);
 

@@ -16,7 +16,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "libs/pki/key_material.h"
 #include "libs/status/status_details.h"
+#include "services/documents/attachment_store.h"
+#include "services/documents/document_names.h"
 #include "services/documents/edxml_common.h"
 #include "services/documents/edxml_writer.h"
 
@@ -50,22 +53,23 @@ absl::StatusOr<std::vector<ManifestEntry>> PackageManifest(
   for (size_t i = 0; i < package.attachments.size(); ++i) {
     const EdxmlAttachment& a = package.attachments[i];
     const std::string field = absl::StrCat("attachments[", i, "]");
-    const std::optional<std::string> named =
-        edxml_internal::AttachmentSha256(a.ref.attachment());
-    std::string sha256 =
-        a.sha256_hex.empty() ? named.value_or("") : a.sha256_hex;
-    if (!edxml_internal::IsSha256Hex(sha256)) {
+    const absl::StatusOr<std::string> named =
+        AttachmentSha256(a.ref.attachment());
+    std::string sha256 = !a.sha256_hex.empty() ? a.sha256_hex
+                         : named.ok()          ? *named
+                                               : "";
+    if (!IsSha256Hex(sha256)) {
       return EdxmlError(edxml_internal::kBadValue, field + ".sha256_hex",
                         "need 64 lowercase hex digits here or in "
                         "ref.attachment (attachments/{sha256})");
     }
-    if (!a.ref.attachment().empty() && named != sha256) {
+    if (!a.ref.attachment().empty() && (!named.ok() || *named != sha256)) {
       return EdxmlError(edxml_internal::kAttachmentMismatch,
                         field + ".ref.attachment",
                         absl::StrCat("does not name SHA-256 ", sha256));
     }
     if (!a.content.empty()) {
-      if (edxml_internal::Sha256Hex(a.content) != sha256) {
+      if (pki::Sha256Hex(a.content) != sha256) {
         return EdxmlError(edxml_internal::kAttachmentMismatch,
                           field + ".content", "SHA-256 differs");
       }
@@ -115,9 +119,8 @@ absl::StatusOr<std::string> CanonicalEnvelope(const v1::Document& document) {
   std::vector<ManifestEntry> entries;
   for (int i = 0; i < document.attachments_size(); ++i) {
     const v1::AttachmentRef& ref = document.attachments(i);
-    std::optional<std::string> sha256 =
-        edxml_internal::AttachmentSha256(ref.attachment());
-    if (!sha256.has_value()) {
+    absl::StatusOr<std::string> sha256 = AttachmentSha256(ref.attachment());
+    if (!sha256.ok()) {
       return EdxmlError(
           edxml_internal::kBadValue,
           absl::StrCat("document.attachments[", i, "].attachment"),

@@ -1,6 +1,5 @@
 #include "services/documents/edxml_package.h"
 
-#include <openssl/evp.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -16,11 +15,14 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "libs/pki/key_material.h"
 #include "libs/status/status_details.h"
 #include "libs/testing/status_matchers.h"
 
 namespace lienthong::documents {
 namespace {
+
+using ::lienthong::pki::Sha256Hex;
 
 using ::google::protobuf::util::MessageDifferencer;
 using ::lienthong::testing::IsOk;
@@ -48,15 +50,6 @@ ReadOptions MaxBytes(int64_t max_bytes) {
   ReadOptions options;
   options.max_bytes = max_bytes;
   return options;
-}
-
-std::string Sha256Hex(absl::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(),
-             nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 std::string ReadTestdata(absl::string_view name) {

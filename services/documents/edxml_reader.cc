@@ -17,7 +17,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/pki/key_material.h"
 #include "libs/status/status_details.h"
+#include "services/documents/attachment_store.h"
+#include "services/documents/document_names.h"
 #include "services/documents/edxml_common.h"
 #include "services/documents/edxml_package.h"
 #include "services/documents/edxml_parser.h"
@@ -288,7 +291,7 @@ class EnvelopeReader {
       ref.set_description(Text(reference, "Description"));
       attachment.sha256_hex = RequiredText(reference, "Sha256");
       if (!attachment.sha256_hex.empty() &&
-          !edxml_internal::IsSha256Hex(attachment.sha256_hex)) {
+          !IsSha256Hex(attachment.sha256_hex)) {
         Fail(edxml_internal::kBadValue, ChildPath(reference, "Sha256"),
              "need 64 lowercase hex digits");
       }
@@ -348,8 +351,7 @@ class EnvelopeReader {
            absl::StrCat(attachment.content.size(), " bytes, the Reference ",
                         "says ", size));
     } else if (!attachment.content.empty() &&
-               edxml_internal::Sha256Hex(attachment.content) !=
-                   attachment.sha256_hex) {
+               pki::Sha256Hex(attachment.content) != attachment.sha256_hex) {
       Fail(edxml_internal::kAttachmentMismatch, ElementPath(node),
            "SHA-256 differs from the Reference's");
     }

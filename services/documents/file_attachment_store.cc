@@ -15,6 +15,7 @@
 
 #include "absl/memory/memory.h"
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "libs/status/status_details.h"
 
@@ -69,17 +70,6 @@ absl::Status MakeDirectory(const std::string& path, bool& created) {
         absl::StrCat(path, " exists and is not a directory"));
   }
   return absl::OkStatus();
-}
-
-std::string LowerHex(const unsigned char* bytes, unsigned int size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kDigits[bytes[i] >> 4]);
-    hex.push_back(kDigits[bytes[i] & 0xf]);
-  }
-  return hex;
 }
 
 absl::Status UploadClosed() {
@@ -146,7 +136,8 @@ class FileAttachmentUpload : public AttachmentUpload {
       Discard();
       return absl::InternalError("SHA-256 final failed");
     }
-    std::string actual = LowerHex(digest, digest_size);
+    std::string actual = absl::BytesToHexString(
+        absl::string_view(reinterpret_cast<const char*>(digest), digest_size));
     if (actual != declared_sha256_) {
       Discard();
       return WithErrorInfo(
@@ -251,7 +242,9 @@ class FileAttachmentReader : public AttachmentReader {
     if (EVP_DigestFinal_ex(digest_.get(), digest, &digest_size) != 1) {
       return absl::InternalError("SHA-256 final failed");
     }
-    if (LowerHex(digest, digest_size) != sha256_hex_) {
+    if (absl::BytesToHexString(absl::string_view(
+            reinterpret_cast<const char*>(digest), digest_size)) !=
+        sha256_hex_) {
       return WithErrorInfo(
           absl::DataLossError(absl::StrCat("stored attachment ", sha256_hex_,
                                            " no longer has its SHA-256")),

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "libs/pki/key_material.h"
 #include "libs/status/status_details.h"
 #include "libs/testing/status_matchers.h"
 #include "services/documents/attachment_store_conformance.h"
@@ -16,6 +17,7 @@
 namespace lienthong::documents {
 namespace {
 
+using ::lienthong::pki::Sha256Hex;
 using ::lienthong::testing::IsOk;
 using ::lienthong::testing::IsOkAndHolds;
 

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "libs/file/read_file.h"
 #include "libs/pki/certificate_authority.h"
 #include "libs/pki/key_material.h"
 
@@ -15,14 +15,6 @@ namespace lienthong::certs {
 namespace {
 
 namespace fs = std::filesystem;
-
-absl::StatusOr<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Private keys are readable by their owner only.
 absl::Status WriteFile(const fs::path& path, const std::string& text,
@@ -41,9 +33,9 @@ absl::StatusOr<pki::CertificateAuthority> LoadOrCreateCa(
   const fs::path key = fs::path(options.directory) / "ca.key";
   const fs::path cert = fs::path(options.directory) / "ca.pem";
   if (fs::exists(key) && fs::exists(cert)) {
-    absl::StatusOr<std::string> key_pem = ReadFile(key);
+    absl::StatusOr<std::string> key_pem = ReadFile(key.string());
     if (!key_pem.ok()) return key_pem.status();
-    absl::StatusOr<std::string> cert_pem = ReadFile(cert);
+    absl::StatusOr<std::string> cert_pem = ReadFile(cert.string());
     if (!cert_pem.ok()) return cert_pem.status();
     return pki::CertificateAuthority::FromPem(*key_pem, *cert_pem);
   }
