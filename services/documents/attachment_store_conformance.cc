@@ -1,6 +1,5 @@
 #include "services/documents/attachment_store_conformance.h"
 
-
 #include <algorithm>
 #include <random>
 #include <thread>

@@ -22,11 +22,6 @@
 namespace lienthong::documents {
 namespace {
 
-google::protobuf::Timestamp Timestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(time));
-}
-
 // A fresh document id: 128 random bits in hex.
 std::string NewDocumentId() {
   absl::BitGen random;
@@ -131,6 +126,11 @@ DocumentExchange::DocumentExchange(DocumentStore* store,
       clock_(clock),
       options_(std::move(options)) {}
 
+google::protobuf::Timestamp DocumentExchange::ToTimestamp(absl::Time time) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(time));
+}
+
 absl::Status DocumentExchange::VerifySignature(
     v1::Document& document, absl::Time at, std::string* envelope_sha256) const {
   absl::StatusOr<std::string> canonical = CanonicalEnvelope(document);
@@ -162,12 +162,8 @@ absl::StatusOr<v1::Document> DocumentExchange::Send(
 absl::StatusOr<v1::Document> DocumentExchange::Deliver(
     const std::string& caller, v1::Document document,
     const std::string& request_id) {
-  if (document.secret()) {
-    return WithErrorInfo(
-        absl::FailedPreconditionError(
-            "secret documents (văn bản mật) must not travel over this "
-            "platform"),
-        "SECRET_DOCUMENT");
+  if (absl::Status sendable = CheckNotSecret(document); !sendable.ok()) {
+    return sendable;
   }
   std::vector<FieldViolation> violations =
       EnvelopeViolations(document, options_.max_recipients);
@@ -242,7 +238,7 @@ absl::StatusOr<v1::Document> DocumentExchange::Deliver(
     return targets;
   }
   document.set_name(DocumentName(id));
-  *document.mutable_create_time() = Timestamp(now);
+  *document.mutable_create_time() = ToTimestamp(now);
   for (const v1::Organization& to : document.header().to()) {
     document.add_deliveries()->set_recipient(AgencyName(to.organ_id()));
   }
@@ -305,7 +301,7 @@ absl::Status DocumentExchange::PlanTargetUpdates(
     update.expected = delivery->state();
     update.entry.set_state(v1::DELIVERY_STATE_TAKE_BACK_REQUESTED);
     update.entry.set_reported_by(AgencyName(sender));
-    *update.entry.mutable_time() = Timestamp(now);
+    *update.entry.mutable_time() = ToTimestamp(now);
     update.entry.set_note(
         absl::StrCat(v1::BusinessType_Name(document.business_type()), " by ",
                      DocumentName(id)));
@@ -343,9 +339,9 @@ absl::StatusOr<v1::Document> DocumentExchange::Get(
     // At the time it was accepted: a certificate expiring since must not
     // strand the document (revocations still count).
     v1::Document verified = *document;
-    const absl::Time sent_at =
-        absl::FromUnixSeconds(document->create_time().seconds()) +
-        absl::Nanoseconds(document->create_time().nanos());
+    const absl::Time sent_at = absl::FromUnixNanos(
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+            document->create_time()));
     if (absl::Status status = VerifySignature(verified, sent_at, nullptr);
         !status.ok()) {
       return status;
@@ -357,7 +353,7 @@ absl::StatusOr<v1::Document> DocumentExchange::Get(
     append.recipient = request.recipient();
     append.entry.set_state(v1::DELIVERY_STATE_ARRIVED);
     append.entry.set_reported_by(request.recipient());
-    *append.entry.mutable_time() = Timestamp(clock_->Now());
+    *append.entry.mutable_time() = ToTimestamp(clock_->Now());
     arrival.appends.push_back(std::move(append));
     absl::StatusOr<bool> applied = store_->ApplyStatus(arrival);
     if (!applied.ok() && !absl::IsAborted(applied.status())) {

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "lienthong/documents/v1/document_service.pb.h"
 #include "services/documents/attachment_store.h"
 
@@ -99,6 +100,7 @@ class DocumentExchange {
   absl::Status PlanTargetUpdates(const v1::Document& document,
                                  const std::string& id, absl::Time now,
                                  std::vector<TraceAppend>& updates);
+  static google::protobuf::Timestamp ToTimestamp(absl::Time time);
   // Verifies `document`'s signature as of `at` and marks it verified.
   absl::Status VerifySignature(v1::Document& document, absl::Time at,
                                std::string* envelope_sha256) const;

@@ -86,13 +86,8 @@ absl::StatusOr<v1::Document> DocumentExchange::ImportEdxml(
   absl::StatusOr<EdxmlPackage> package = ReadEdxml(request.edxml(), options);
   if (!package.ok()) return package.status();
   // Refusals that need no attachment come before any byte is stored: the
-  // secret marker, the sender acting for the caller, and the signature.
-  if (package->document.secret()) {
-    return WithErrorInfo(absl::FailedPreconditionError(
-                             "secret documents must not travel over this "
-                             "platform"),
-                         "SECRET_DOCUMENT");
-  }
+  // sender acting for the caller and the signature (edXML has no secret
+  // marker).
   if (absl::Status own = CheckCallersAgency(
           caller, package->document.header().from().organ_id());
       !own.ok()) {

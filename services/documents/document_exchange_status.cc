@@ -5,7 +5,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
 #include "libs/clock/clock.h"
 #include "libs/status/status_details.h"
 #include "services/documents/delivery_rules.h"
@@ -16,11 +15,6 @@
 
 namespace lienthong::documents {
 namespace {
-
-google::protobuf::Timestamp Timestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(time));
-}
 
 // The recipient's answer to a revoke, update or replace, as the state of the
 // earlier document's delivery: accepting it agrees (15), refusing it refuses
@@ -96,7 +90,7 @@ absl::StatusOr<v1::Document> DocumentExchange::UpdateStatus(
   append.expected = delivery->state();
   append.entry.set_state(request.state());
   append.entry.set_reported_by(request.recipient());
-  *append.entry.mutable_time() = Timestamp(now);
+  *append.entry.mutable_time() = ToTimestamp(now);
   append.entry.set_note(request.note());
   append.entry.set_handler(request.handler());
   update.appends.push_back(append);
@@ -130,7 +124,7 @@ absl::StatusOr<v1::Document> DocumentExchange::UpdateStatus(
     receipt.set_envelope_sha256(*envelope);
     *receipt.mutable_receive_time() = document->create_time();
     receipt.set_recipient(request.recipient());
-    *receipt.mutable_accept_time() = Timestamp(now);
+    *receipt.mutable_accept_time() = ToTimestamp(now);
     if (absl::Status signed_ = receipts_->Sign(receipt); !signed_.ok()) {
       return signed_;
     }

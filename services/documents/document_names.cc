@@ -59,6 +59,14 @@ absl::StatusOr<std::string> AttachmentSha256(absl::string_view name) {
   return std::string(digits);
 }
 
+absl::Status CheckNotSecret(const v1::Document& document) {
+  if (!document.secret()) return absl::OkStatus();
+  return WithErrorInfo(absl::FailedPreconditionError(
+                           "secret documents (văn bản mật) must not travel "
+                           "over this platform"),
+                       "SECRET_DOCUMENT");
+}
+
 absl::Status CheckCallersAgency(absl::string_view caller,
                                 absl::string_view agency) {
   if (caller.empty() || caller == agency) return absl::OkStatus();

@@ -25,6 +25,10 @@ absl::StatusOr<std::string> AgencyCodeOf(absl::string_view name,
 // The digits of `attachments/{sha256}`; INVALID_ARGUMENT else.
 absl::StatusOr<std::string> AttachmentSha256(absl::string_view name);
 
+// OK unless `document` is marked secret (văn bản mật), which must not travel
+// over this platform: FAILED_PRECONDITION SECRET_DOCUMENT.
+absl::Status CheckNotSecret(const v1::Document& document);
+
 // OK when an authenticated `caller` (agency code; empty when the connection
 // is trusted) acts for `agency`; PERMISSION_DENIED NOT_CALLERS_AGENCY else.
 absl::Status CheckCallersAgency(absl::string_view caller,

@@ -1,6 +1,5 @@
 #include "services/documents/edxml_common.h"
 
-
 #include <algorithm>
 #include <string>
 #include <vector>

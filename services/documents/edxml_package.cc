@@ -92,11 +92,9 @@ absl::StatusOr<std::vector<ManifestEntry>> PackageManifest(
 
 absl::StatusOr<std::string> WriteEdxml(const EdxmlPackage& package,
                                        const WriteOptions& options) {
-  if (package.document.secret()) {
-    return WithErrorInfo(
-        absl::FailedPreconditionError(
-            "secret documents (văn bản mật) must not travel as edXML here"),
-        "SECRET_DOCUMENT");
+  if (absl::Status sendable = CheckNotSecret(package.document);
+      !sendable.ok()) {
+    return sendable;
   }
   absl::StatusOr<std::vector<ManifestEntry>> entries =
       PackageManifest(package, options);

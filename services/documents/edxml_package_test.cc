@@ -1,6 +1,5 @@
 #include "services/documents/edxml_package.h"
 
-
 #include <cstdlib>
 #include <fstream>
 #include <functional>
