@@ -4,6 +4,7 @@
 
 #include "services/documents/document_service.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "libs/testing/status_matchers.h"
 #include "lienthong/documents/v1/document_service.grpc.pb.h"
 #include "services/documents/document_fixture.h"
+#include "services/documents/edxml_package.h"
 #include "services/documents/receipt.h"
 
 namespace lienthong::documents {
@@ -35,6 +37,8 @@ class DocumentServiceTest : public ::testing::Test {
   void SetUp() override {
     DocumentExchangeOptions options;
     options.attachment_limits.max_attachment_bytes = 4 << 20;
+    options.max_document_bytes = 1000000;
+    options.max_package_bytes = 1 << 20;  // 300,000 bytes fit, 900,000 not
     const std::string directory =
         std::string(getenv("TEST_TMPDIR")) + "/" +
         ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -438,6 +442,219 @@ TEST_F(DocumentServiceTest, AWatcherReceivesNewArrivals) {
     EXPECT_EQ(acknowledged.acknowledged(), expected);
   }
   context.TryCancel();
+}
+
+// Every refusal of malformed or out-of-place input, with its code and reason.
+TEST_F(DocumentServiceTest, BadSendsAreRefusedWithTheirReasons) {
+  struct Case {
+    std::string what;
+    std::function<void(v1::Document&)> change;
+    grpc::StatusCode code;
+    std::string reason;
+  };
+  const std::string unknown_sha = pki::Sha256Hex("never uploaded");
+  const std::vector<Case> cases = {
+      {"no recipient", [](v1::Document& d) { d.mutable_header()->clear_to(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "INVALID_DOCUMENT"},
+      {"a recipient twice",
+       [](v1::Document& d) {
+         *d.mutable_header()->add_to() = d.header().to(0);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "INVALID_DOCUMENT"},
+      {"a document id not matching its code",
+       [](v1::Document& d) { d.mutable_header()->set_document_id("x,y,z"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "INVALID_DOCUMENT"},
+      {"a target on a new document",
+       [](v1::Document& d) { d.set_target_document("documents/abc"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "INVALID_DOCUMENT"},
+      {"no signature", [](v1::Document& d) { d.clear_signature(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "INVALID_DOCUMENT"},
+      {"an attachment never uploaded",
+       [&](v1::Document& d) {
+         d.mutable_attachments(0)->set_attachment("attachments/" + unknown_sha);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "UNKNOWN_ATTACHMENT"},
+      {"attachments over the document limit",
+       [&](v1::Document& d) {
+         v1::AttachmentRef* second = d.add_attachments();
+         *second = d.attachments(0);
+         second->set_attachment(UploadOk(std::string(800000, 'z')));
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "DOCUMENT_TOO_LARGE"},
+  };
+  for (const Case& c : cases) {
+    v1::Document document = Plan();
+    c.change(document);
+    v1::Document sent;
+    grpc::Status status = Send(document, &sent);
+    EXPECT_EQ(status.error_code(), c.code) << c.what;
+    EXPECT_EQ(Reason(status), c.reason) << c.what;
+  }
+  // A revoke addressed to an agency that never received the document.
+  v1::Document sent = SendOk(Plan());
+  v1::Document revoke =
+      fixture_->NewDocument(kProvince, {DocumentFixture::kCommuneC}, "Thu hồi");
+  revoke.set_business_type(v1::BUSINESS_TYPE_REVOKE);
+  revoke.set_target_document(sent.name());
+  ASSERT_TRUE(fixture_->Sign(revoke, kProvince).ok());
+  v1::Document refused;
+  grpc::Status stranger = Send(revoke, &refused);
+  EXPECT_EQ(stranger.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(stranger), "RECIPIENT_NOT_IN_TARGET");
+  // An authenticated agency may not send for another.
+  v1::SendDocumentRequest request;
+  *request.mutable_document() = Plan();
+  absl::Status other = fixture_->exchange().Send(kCommuneA, request).status();
+  EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(other), "NOT_CALLERS_AGENCY");
+}
+
+TEST_F(DocumentServiceTest, BadReadsAndUpdatesAreRefusedWithTheirReasons) {
+  v1::Document sent = SendOk(Plan());
+  auto expect = [](const grpc::Status& status, grpc::StatusCode code,
+                   const std::string& reason, const std::string& what) {
+    EXPECT_EQ(status.error_code(), code) << what;
+    EXPECT_EQ(Reason(status), reason) << what;
+  };
+  v1::Document document;
+  expect(SetState("doc", kCommuneA, v1::DELIVERY_STATE_ARRIVED, &document),
+         grpc::StatusCode::INVALID_ARGUMENT, "INVALID_STATUS_UPDATE",
+         "a status for no document name");
+  expect(SetState(sent.name(), kCommuneA, v1::DELIVERY_STATE_UNSPECIFIED,
+                  &document),
+         grpc::StatusCode::INVALID_ARGUMENT, "INVALID_STATUS_UPDATE",
+         "no state");
+  expect(SetState("documents/unknown", kCommuneA, v1::DELIVERY_STATE_ARRIVED,
+                  &document),
+         grpc::StatusCode::NOT_FOUND, "DOCUMENT_NOT_FOUND", "unknown document");
+  {
+    grpc::ClientContext context;
+    v1::ListInboxRequest request;
+    request.set_recipient(Agency(kCommuneA));
+    request.set_page_token("x");
+    v1::ListInboxResponse inbox;
+    expect(stub_->ListInbox(&context, request, &inbox),
+           grpc::StatusCode::INVALID_ARGUMENT, "INVALID_PAGE_TOKEN",
+           "inbox page token");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListInboxRequest request;
+    request.set_recipient(Agency(kCommuneA));
+    request.set_page_size(5000);
+    v1::ListInboxResponse inbox;
+    expect(stub_->ListInbox(&context, request, &inbox),
+           grpc::StatusCode::INVALID_ARGUMENT, "INVALID_PAGE_SIZE",
+           "inbox page size");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListInboxRequest request;
+    request.set_recipient(kCommuneA);  // without agencies/
+    v1::ListInboxResponse inbox;
+    expect(stub_->ListInbox(&context, request, &inbox),
+           grpc::StatusCode::INVALID_ARGUMENT, "INVALID_AGENCY_NAME",
+           "inbox recipient");
+  }
+  {
+    grpc::ClientContext context;
+    v1::AcknowledgeInboxRequest request;
+    request.set_recipient(Agency(kCommuneA));
+    request.add_entry_ids("abc");
+    v1::AcknowledgeInboxResponse response;
+    expect(stub_->AcknowledgeInbox(&context, request, &response),
+           grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ENTRY_ID", "entry id");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListDocumentsRequest request;  // no sender, no identity
+    v1::ListDocumentsResponse response;
+    expect(stub_->ListDocuments(&context, request, &response),
+           grpc::StatusCode::INVALID_ARGUMENT, "INVALID_LIST_REQUEST",
+           "list without a sender");
+  }
+  {
+    grpc::ClientContext context;
+    v1::GetReceiptRequest request;  // no recipient, no identity
+    request.set_document(sent.name());
+    v1::Receipt receipt;
+    expect(stub_->GetReceipt(&context, request, &receipt),
+           grpc::StatusCode::INVALID_ARGUMENT, "INVALID_RECEIPT_REQUEST",
+           "receipt without a recipient");
+  }
+  {
+    grpc::ClientContext context;
+    v1::DownloadAttachmentRequest request;
+    request.set_attachment("attachments/../../etc/passwd");
+    auto reader = stub_->DownloadAttachment(&context, request);
+    v1::DownloadAttachmentResponse chunk;
+    while (reader->Read(&chunk)) {
+    }
+    expect(reader->Finish(), grpc::StatusCode::INVALID_ARGUMENT,
+           "ATTACHMENT_NAME_INVALID", "download name");
+  }
+  {
+    v1::Document large = Plan();
+    large.mutable_attachments(0)->set_attachment(
+        UploadOk(std::string(900000, 'l')));
+    ASSERT_TRUE(fixture_->Sign(large, kProvince).ok());
+    v1::Document large_sent = SendOk(large);
+    grpc::ClientContext context;
+    v1::GetEdxmlRequest request;
+    request.set_name(large_sent.name());
+    request.set_include_attachments(true);
+    v1::GetEdxmlResponse package;
+    expect(stub_->GetEdxml(&context, request, &package),
+           grpc::StatusCode::FAILED_PRECONDITION, "PACKAGE_TOO_LARGE",
+           "package over its limit");
+  }
+}
+
+TEST_F(DocumentServiceTest, MalformedUploadsAreRefused) {
+  v1::UploadAttachmentResponse response;
+  {
+    // Bytes before the metadata.
+    grpc::ClientContext context;
+    auto writer = stub_->UploadAttachment(&context, &response);
+    v1::UploadAttachmentRequest request;
+    request.set_chunk("abc");
+    writer->Write(request);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(Reason(status), "ATTACHMENT_METADATA_INVALID");
+  }
+  // A chunk over 1 MiB.
+  const std::string content(2 << 20, 'c');
+  grpc::Status big = Upload(content, content.size(), pki::Sha256Hex(content),
+                            &response, content.size());
+  EXPECT_EQ(big.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(big), "ATTACHMENT_CHUNK_TOO_LARGE");
+}
+
+TEST_F(DocumentServiceTest, ARefusedImportStoresNoAttachment) {
+  const std::string content(100000, 'n');
+  EdxmlPackage package;
+  package.document = fixture_->NewDocument(kProvince, {kCommuneA}, "Báo cáo");
+  v1::AttachmentRef* ref = package.document.add_attachments();
+  ref->set_attachment("attachments/" + pki::Sha256Hex(content));
+  ref->set_content_id("cid:1");
+  ref->set_file_name("bao-cao.pdf");
+  ASSERT_TRUE(fixture_->Sign(package.document, kProvince).ok());
+  package.document.mutable_header()->set_subject("Báo cáo đã bị sửa");
+  package.attachments.push_back({*ref, pki::Sha256Hex(content), content});
+  WriteOptions options;
+  options.embed_attachments = true;
+  LT_ASSERT_OK_AND_ASSIGN(std::string xml, WriteEdxml(package, options));
+  grpc::ClientContext context;
+  v1::ImportEdxmlRequest request;
+  request.set_edxml(xml);
+  v1::Document imported;
+  grpc::Status status = stub_->ImportEdxml(&context, request, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(status), "SIGNATURE_INVALID");
+  EXPECT_THAT(fixture_->attachments().Contains(pki::Sha256Hex(content)),
+              ::lienthong::testing::IsOkAndHolds(false));
 }
 
 }  // namespace
