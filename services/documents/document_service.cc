@@ -176,14 +176,21 @@ grpc::Status DocumentServiceImpl::WatchInbox(
     return ToGrpcStatus(allowed);
   }
   int64_t after = 0;
+  // Sends counted when the inbox was last found empty: until another send,
+  // there is nothing new to list (listing is a write: it counts deliveries).
+  int64_t drained_at = -1;
   while (!context->IsCancelled()) {
     // Read the count first: a send after it wakes the wait below.
     const int64_t seen = exchange_->sends();
+    if (seen == drained_at) {
+      exchange_->WaitForSend(seen, absl::Now() + poll_);
+      continue;
+    }
     absl::StatusOr<std::vector<v1::InboxEntry>> entries = exchange_->InboxAfter(
         CallerAgency(caller), request->recipient(), after);
     if (!entries.ok()) return ToGrpcStatus(entries.status());
     if (entries->empty()) {
-      exchange_->WaitForSend(seen, absl::Now() + poll_);
+      drained_at = seen;
       continue;
     }
     v1::WatchInboxResponse response;
