@@ -9,13 +9,14 @@ Caller CallerOf(const grpc::ServerContextBase& context) {
   Caller caller;
   caller.peer = context.peer();
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-  if (auth != nullptr && auth->IsPeerAuthenticated()) {
-    for (const grpc::string_ref& name :
-         auth->FindPropertyValues("x509_common_name")) {
-      caller.identity.assign(name.data(), name.size());
-    }
-    caller.authenticated = !caller.identity.empty();
+  if (auth == nullptr) return caller;
+  for (const grpc::string_ref& value : auth->FindPropertyValues(kAgencyProperty)) {
+    caller.identity.assign(value.data(), value.size());
   }
+  for (const grpc::string_ref& value : auth->FindPropertyValues(kRoleProperty)) {
+    caller.role.assign(value.data(), value.size());
+  }
+  caller.authenticated = !caller.identity.empty() && !caller.role.empty();
   return caller;
 }
 

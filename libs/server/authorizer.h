@@ -17,11 +17,18 @@ class ServerContextBase;
 
 namespace lienthong {
 
-// Who is calling: the identity is the agency code from the client certificate,
-// or empty on an unauthenticated (insecure, loopback) connection.
+// Auth-context properties naming a verified caller's agency and role; the
+// certificate processor adds them, CallerOf reads them.
+inline constexpr char kAgencyProperty[] = "lienthong.agency";
+inline constexpr char kRoleProperty[] = "lienthong.role";
+
+// Who is calling, as the verified client certificate says (see
+// CertificateAuthProcessor); empty on a plain-text loopback connection or an
+// in-process channel, both of which only the platform itself can open.
 struct Caller {
-  std::string identity;
-  std::string peer;  // transport address, e.g. "ipv4:127.0.0.1:53312"
+  std::string identity;  // agency code, e.g. "000.00.04.G14"
+  std::string role;      // "system", "operator" or "auditor"
+  std::string peer;      // transport address, e.g. "ipv4:127.0.0.1:53312"
   bool authenticated = false;
 };
 
@@ -43,8 +50,8 @@ class AllowAllAuthorizer final : public Authorizer {
   }
 };
 
-// The caller of a server call: identity from the peer certificate's common name
-// when the transport is authenticated.
+// The caller of a server call: the agency and role the certificate processor
+// verified, when there was one.
 Caller CallerOf(const grpc::ServerContextBase& context);
 
 }  // namespace lienthong

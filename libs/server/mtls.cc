@@ -1,0 +1,79 @@
+#include "libs/server/mtls.h"
+
+#include <arpa/inet.h>
+
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "libs/file/read_file.h"
+#include "libs/pki/certificate_verifier.h"
+#include "libs/server/certificate_auth_processor.h"
+
+namespace lienthong {
+
+absl::StatusOr<MtlsFiles> LoadMtlsFiles(absl::string_view certs_dir,
+                                        absl::string_view name) {
+  const std::filesystem::path dir(std::string{certs_dir});
+  MtlsFiles files;
+  for (auto [file, text] : {std::pair{std::string("ca.pem"), &files.ca_pem},
+                            {absl::StrCat(name, ".pem"), &files.cert_pem},
+                            {absl::StrCat(name, ".key"), &files.key_pem}}) {
+    absl::StatusOr<std::string> read = ReadFile((dir / file).string());
+    if (!read.ok()) return read.status();
+    *text = *std::move(read);
+  }
+  if (std::filesystem::exists(dir / "crl.pem")) {
+    absl::StatusOr<std::string> crl = ReadFile((dir / "crl.pem").string());
+    if (!crl.ok()) return crl.status();
+    files.crl_pem = *std::move(crl);
+  }
+  return files;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
+    const MtlsFiles& files, const Clock* clock) {
+  std::vector<std::string> crls;
+  if (!files.crl_pem.empty()) crls.push_back(files.crl_pem);
+  absl::StatusOr<pki::CertificateVerifier> verifier =
+      pki::CertificateVerifier::Create({files.ca_pem}, crls);
+  if (!verifier.ok()) return verifier.status();
+
+  grpc::SslServerCredentialsOptions options(
+      // Requested, not required, and not verified by the handshake: the
+      // processor verifies, so a client without a good certificate gets an
+      // UNAUTHENTICATED status saying why instead of a dropped connection.
+      GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  options.pem_root_certs = files.ca_pem;
+  options.pem_key_cert_pairs.push_back({files.key_pem, files.cert_pem});
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::SslServerCredentials(options);
+  credentials->SetAuthMetadataProcessor(
+      std::make_shared<CertificateAuthProcessor>(*std::move(verifier), clock));
+  return credentials;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> MtlsChannelCredentials(
+    const MtlsFiles& files) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = files.ca_pem;
+  options.pem_private_key = files.key_pem;
+  options.pem_cert_chain = files.cert_pem;
+  return grpc::SslCredentials(options);
+}
+
+bool IsLoopbackAddress(absl::string_view address) {
+  size_t colon = address.rfind(':');
+  std::string host(colon == absl::string_view::npos ? address
+                                                    : address.substr(0, colon));
+  if (host == "localhost") return true;
+  if (host == "[::1]") return true;
+  in_addr ipv4;
+  return inet_pton(AF_INET, host.c_str(), &ipv4) == 1 &&
+         (ntohl(ipv4.s_addr) >> 24) == 127;
+}
+
+}  // namespace lienthong

@@ -1,0 +1,54 @@
+#ifndef LIBS_SERVER_MTLS_H_
+#define LIBS_SERVER_MTLS_H_
+
+// Mutual TLS for every server and client of the platform: one provincial CA,
+// an optional CRL, and a certificate and key per party, in a directory laid out
+// as lt-certs writes it (ca.pem, crl.pem, {name}.pem, {name}.key).
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace grpc {
+class ChannelCredentials;
+class ServerCredentials;
+}  // namespace grpc
+
+namespace lienthong {
+
+class Clock;
+
+// PEM texts of one party's TLS material.
+struct MtlsFiles {
+  std::string ca_pem;    // the provincial CA (trust anchor)
+  std::string crl_pem;   // revocations; empty when the directory has none
+  std::string cert_pem;  // this party's certificate
+  std::string key_pem;   // its private key
+};
+
+// Reads ca.pem, crl.pem if present, {name}.pem and {name}.key from
+// `certs_dir`. NOT_FOUND (FILE_UNREADABLE) names a missing file.
+absl::StatusOr<MtlsFiles> LoadMtlsFiles(absl::string_view certs_dir,
+                                        absl::string_view name);
+
+// Server credentials presenting `files`' certificate and asking every client
+// for one; each call's certificate is then verified against the CA and CRL at
+// `clock`'s time (see CertificateAuthProcessor). INVALID_ARGUMENT when the CA
+// or CRL does not parse. `clock` must outlive the credentials.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
+    const MtlsFiles& files, const Clock* clock);
+
+// Client credentials presenting `files`' certificate and trusting servers
+// whose certificate the CA issued for the dialled host name or address.
+std::shared_ptr<grpc::ChannelCredentials> MtlsChannelCredentials(
+    const MtlsFiles& files);
+
+// True when the host of "host:port" is a loopback name or address
+// (localhost, 127.0.0.0/8, [::1]), the only place plain text is allowed.
+bool IsLoopbackAddress(absl::string_view address);
+
+}  // namespace lienthong
+
+#endif  // LIBS_SERVER_MTLS_H_
