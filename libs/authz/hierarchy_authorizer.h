@@ -1,0 +1,71 @@
+#ifndef LIBS_AUTHZ_HIERARCHY_AUTHORIZER_H_
+#define LIBS_AUTHZ_HIERARCHY_AUTHORIZER_H_
+
+// The platform's authorization policy, in one place: every adapter names its
+// method ("ingestion.values.write") and the resource the call touches
+// ("units/00097"), and this decides from the caller's verified agency and role
+// and the unit hierarchy:
+//
+//   - reference data (units, agencies, indicators, schedules, plans) is read
+//     by every authenticated caller;
+//   - the registry is administered by operators;
+//   - an agency system writes values for its own unit only;
+//   - values, rollups, completeness and achievement of a unit are read by
+//     systems and operators whose unit is that unit or above it; reads of the
+//     whole platform need a top-level (provincial) unit;
+//   - documents are sent, listed, answered and taken from the inbox by the
+//     agency named in the call and nobody else; fetching a document, its
+//     receipt or an attachment is left to the exchange, which knows the
+//     parties;
+//   - audit logs are read by auditors;
+//   - a method the policy does not know is refused (fail closed).
+//
+// Calls without a verified identity reach services only from inside the
+// platform (in-process channels, or a plain-text loopback daemon, which uses
+// AllowAllAuthorizer instead), so they are allowed.
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "libs/server/authorizer.h"
+
+namespace lienthong::authz {
+
+class UnitDirectory;
+
+class HierarchyAuthorizer final : public Authorizer {
+ public:
+  // `directory` must outlive the authorizer; it may be consulted from many
+  // threads at once.
+  explicit HierarchyAuthorizer(const UnitDirectory* directory);
+
+  // PERMISSION_DENIED with a reason (ROLE_NOT_ALLOWED, NOT_OWN_UNIT,
+  // OUTSIDE_CALLERS_UNIT, WHOLE_PLATFORM_READ, NOT_CALLERS_AGENCY,
+  // CALLER_AGENCY_UNKNOWN, UNKNOWN_METHOD) and the method, resource and
+  // caller as metadata.
+  absl::Status Authorize(const Caller& caller, absl::string_view method,
+                         absl::string_view resource) const override;
+
+  // What a method needs of its caller.
+  enum class Rule {
+    kReference,      // any authenticated caller
+    kAdminister,     // operators
+    kAuditRead,      // auditors
+    kSubmit,         // systems; rows are authorized one by one
+    kTaskProgress,   // systems; the plan registry checks the task's agencies
+    kWriteOwnUnit,   // systems of that very unit
+    kReadUnit,       // systems and operators at or above the unit
+    kOwnAgency,      // systems of the agency named
+    kDocumentParty,  // systems; the exchange checks the parties
+  };
+
+ private:
+  absl::Status ReadUnit(const Caller& caller, absl::string_view resource) const;
+
+  const UnitDirectory* directory_;
+  absl::flat_hash_map<std::string, Rule> rules_;
+};
+
+}  // namespace lienthong::authz
+
+#endif  // LIBS_AUTHZ_HIERARCHY_AUTHORIZER_H_
