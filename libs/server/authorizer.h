@@ -21,6 +21,9 @@ namespace lienthong {
 // certificate processor adds them, CallerOf reads them.
 inline constexpr char kAgencyProperty[] = "lienthong.agency";
 inline constexpr char kRoleProperty[] = "lienthong.role";
+// Present (value "1") when the client certificate is the platform's own, i.e.
+// another service of this platform is calling.
+inline constexpr char kPlatformProperty[] = "lienthong.platform";
 
 // Who is calling, as the verified client certificate says (see
 // CertificateAuthProcessor); empty on a plain-text loopback connection or an
@@ -30,6 +33,9 @@ struct Caller {
   std::string role;      // "system", "operator" or "auditor"
   std::string peer;      // transport address, e.g. "ipv4:127.0.0.1:53312"
   bool authenticated = false;
+  // The caller presented the platform's own certificate: a service-to-service
+  // call, trusted like an in-process one.
+  bool platform = false;
 };
 
 // Decides whether a caller may perform a method on a resource.

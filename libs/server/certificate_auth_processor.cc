@@ -34,7 +34,8 @@ grpc::Status Unauthenticated(const absl::Status& status) {
 
 }  // namespace
 
-absl::StatusOr<pki::Identity> CertificateAuthProcessor::VerifyCached(
+absl::StatusOr<CertificateAuthProcessor::Verified>
+CertificateAuthProcessor::VerifyCached(
     const std::string& pem) {
   const absl::Time now = clock_->Now();
   {
@@ -42,7 +43,7 @@ absl::StatusOr<pki::Identity> CertificateAuthProcessor::VerifyCached(
     auto it = cache_.find(pem);
     if (it != cache_.end() && now >= it->second.not_before &&
         now <= it->second.not_after) {
-      return it->second.identity;
+      return it->second;
     }
   }
   absl::StatusOr<pki::Certificate> certificate = pki::ParseCertificatePem(pem);
@@ -50,11 +51,15 @@ absl::StatusOr<pki::Identity> CertificateAuthProcessor::VerifyCached(
   absl::StatusOr<pki::Identity> identity =
       verifier_.Verify(certificate->get(), now);
   if (!identity.ok()) return identity.status();
+  absl::StatusOr<std::string> der = pki::CertificateToDer(certificate->get());
+  if (!der.ok()) return der.status();
+  Verified verified{*std::move(identity), *der == platform_der_,
+                    ToTime(X509_get0_notBefore(certificate->get())),
+                    ToTime(X509_get0_notAfter(certificate->get()))};
   absl::MutexLock lock(&mutex_);
   if (cache_.size() >= kMaxCached) cache_.clear();
-  cache_[pem] = Verified{*identity, ToTime(X509_get0_notBefore(certificate->get())),
-                         ToTime(X509_get0_notAfter(certificate->get()))};
-  return identity;
+  cache_[pem] = verified;
+  return verified;
 }
 
 grpc::Status CertificateAuthProcessor::Process(const InputMetadata&,
@@ -68,11 +73,12 @@ grpc::Status CertificateAuthProcessor::Process(const InputMetadata&,
                         "CLIENT_CERTIFICATE_REQUIRED: present a client "
                         "certificate issued by the provincial CA");
   }
-  absl::StatusOr<pki::Identity> identity =
+  absl::StatusOr<Verified> verified =
       VerifyCached(std::string(pems.front().data(), pems.front().size()));
-  if (!identity.ok()) return Unauthenticated(identity.status());
-  context->AddProperty(kAgencyProperty, identity->agency_code);
-  context->AddProperty(kRoleProperty, identity->role);
+  if (!verified.ok()) return Unauthenticated(verified.status());
+  context->AddProperty(kAgencyProperty, verified->identity.agency_code);
+  context->AddProperty(kRoleProperty, verified->identity.role);
+  if (verified->platform) context->AddProperty(kPlatformProperty, "1");
   context->SetPeerIdentityPropertyName(kAgencyProperty);
   return grpc::Status::OK;
 }

@@ -25,10 +25,13 @@ class Clock;
 
 class CertificateAuthProcessor final : public grpc::AuthMetadataProcessor {
  public:
-  // `clock` must outlive the processor.
+  // `clock` must outlive the processor. A client presenting the certificate
+  // whose DER is `platform_der` is one of the platform's own services.
   CertificateAuthProcessor(pki::CertificateVerifier verifier,
-                           const Clock* clock)
-      : verifier_(std::move(verifier)), clock_(clock) {}
+                           std::string platform_der, const Clock* clock)
+      : verifier_(std::move(verifier)),
+        platform_der_(std::move(platform_der)),
+        clock_(clock) {}
 
   // Runs inline on the transport thread: verification is CPU only.
   bool IsBlocking() const override { return false; }
@@ -43,13 +46,15 @@ class CertificateAuthProcessor final : public grpc::AuthMetadataProcessor {
   // rebuild the chain; still checked against its validity on every call.
   struct Verified {
     pki::Identity identity;
+    bool platform = false;
     absl::Time not_before;
     absl::Time not_after;
   };
 
-  absl::StatusOr<pki::Identity> VerifyCached(const std::string& pem);
+  absl::StatusOr<Verified> VerifyCached(const std::string& pem);
 
   const pki::CertificateVerifier verifier_;
+  const std::string platform_der_;
   const Clock* clock_;
   absl::Mutex mutex_;
   // Keyed by the certificate PEM; cleared when it reaches kMaxCached.

@@ -11,6 +11,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "libs/file/read_file.h"
 #include "libs/pki/certificate_verifier.h"
+#include "libs/pki/key_material.h"
 #include "libs/server/certificate_auth_processor.h"
 
 namespace lienthong {
@@ -41,6 +42,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
   absl::StatusOr<pki::CertificateVerifier> verifier =
       pki::CertificateVerifier::Create({files.ca_pem}, crls);
   if (!verifier.ok()) return verifier.status();
+  absl::StatusOr<pki::Certificate> own = pki::ParseCertificatePem(files.cert_pem);
+  if (!own.ok()) return own.status();
+  absl::StatusOr<std::string> own_der = pki::CertificateToDer(own->get());
+  if (!own_der.ok()) return own_der.status();
 
   grpc::SslServerCredentialsOptions options(
       // Requested, not required, and not verified by the handshake: the
@@ -52,7 +57,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::SslServerCredentials(options);
   credentials->SetAuthMetadataProcessor(
-      std::make_shared<CertificateAuthProcessor>(*std::move(verifier), clock));
+      std::make_shared<CertificateAuthProcessor>(*std::move(verifier),
+                                                 *std::move(own_der), clock));
   return credentials;
 }
 

@@ -36,8 +36,10 @@ class WhoAmIService final : public EchoService::CallbackService {
                                  EchoResponse* response) override {
     Caller caller = CallerOf(*context);
     response->set_message(
-        caller.authenticated ? absl::StrCat(caller.identity, "/", caller.role)
-                             : "anonymous");
+        caller.authenticated
+            ? absl::StrCat(caller.identity, "/", caller.role,
+                           caller.platform ? " (platform)" : "")
+            : "anonymous");
     auto* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
@@ -70,7 +72,7 @@ class MtlsTest : public ::testing::Test {
     server.ip_addresses = {"127.0.0.1"};
     // Clients check the server by the wall clock; the server checks clients
     // by the injected one.
-    server.not_before = absl::Now() - absl::Hours(1);
+    server.not_before = pki::testing::LeafNotBefore();
     server.not_after = absl::Now() + absl::Hours(24);
     LT_ASSERT_OK_AND_ASSIGN(pki::IssuedCertificate issued, ca_->Issue(server));
     server_files_ = FilesOf(*ca_, issued);
@@ -127,6 +129,18 @@ TEST_F(MtlsTest, CallerIsTheAgencyAndRoleOfTheClientCertificate) {
                    &who)
                   .ok());
   EXPECT_EQ(who, "000.00.00.H26/auditor");
+}
+
+TEST_F(MtlsTest, ThePlatformsOwnCertificateMarksAServiceToServiceCall) {
+  StartServer();
+  std::string who;
+  ASSERT_TRUE(Call(ChannelAs(server_files_), &who).ok());
+  EXPECT_EQ(who, "000.00.00.H26/system (platform)");
+  // The same agency and role under another certificate is not the platform.
+  ASSERT_TRUE(Call(ChannelAs(ClientFiles(Leaf("000.00.00.H26", "system"))),
+                   &who)
+                  .ok());
+  EXPECT_EQ(who, "000.00.00.H26/system");
 }
 
 TEST_F(MtlsTest, AClientWithoutCertificateIsRefusedEvenHealth) {

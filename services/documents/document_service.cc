@@ -17,10 +17,11 @@ namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
 
-// The caller's agency when the transport authenticated it, else "" (a
-// trusted loopback connection).
+// The caller's agency when the transport authenticated it, else "" (the
+// platform itself).
 std::string CallerAgency(const Caller& caller) {
-  return caller.authenticated ? caller.identity : std::string();
+  return caller.authenticated && !caller.platform ? caller.identity
+                                                  : std::string();
 }
 
 // Asks the authorizer, then runs `call` for the caller's agency.
@@ -232,7 +233,7 @@ grpc::Status DocumentServiceImpl::GetEdxml(grpc::ServerContext* context,
 grpc::Status DocumentServiceImpl::ImportEdxml(
     grpc::ServerContext* context, const v1::ImportEdxmlRequest* request,
     v1::Document* response) {
-  return Run(*authorizer_, context, "documents.send", "", response,
+  return Run(*authorizer_, context, "documents.import", "", response,
              [&](const std::string& caller) {
                return exchange_->ImportEdxml(caller, *request);
              });

@@ -16,7 +16,9 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "libs/clock/clock.h"
+#include "libs/authz/hierarchy_authorizer.h"
 #include "libs/log/logger.h"
+#include "libs/server/mtls.h"
 #include "libs/status/status_details.h"
 #include "services/documents/document_exchange.h"
 #include "services/documents/document_pki.h"
@@ -28,6 +30,7 @@
 #include "services/ingestion/registry_cache_lookup.h"
 #include "services/ingestion/sqlite_value_store.h"
 #include "services/ingestion/value_intake.h"
+#include "services/lienthongd/registry_unit_directory.h"
 #include "services/registry/admin_unit_service.h"
 #include "services/registry/agency_registry.h"
 #include "services/registry/agency_service.h"
@@ -145,8 +148,15 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     clock = daemon->system_clock_.get();
   }
   ServerOptions server_options = options.server;
-  if (server_options.authorizer == nullptr) {
-    server_options.authorizer = std::make_shared<AllowAllAuthorizer>();
+  // Authorization and service-to-service calls consult the registry through
+  // this cache lookup, attached once the server runs.
+  daemon->registry_lookup_ = std::make_unique<ingestion::RegistryCacheLookup>();
+  std::shared_ptr<grpc::ChannelCredentials> platform_credentials;
+  if (absl::Status secured = SecureTransport(*daemon, options, clock,
+                                             server_options,
+                                             platform_credentials);
+      !secured.ok()) {
+    return secured;
   }
   daemon->authorizer_ = server_options.authorizer;
 
@@ -230,7 +240,6 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   if (!value_store.ok()) return value_store.status();
   daemon->value_store_ = *std::move(value_store);
   daemon->change_notifier_ = std::make_unique<ingestion::ChangeNotifier>();
-  daemon->registry_lookup_ = std::make_unique<ingestion::RegistryCacheLookup>();
   daemon->value_intake_ = std::make_unique<ingestion::ValueIntake>(
       daemon->value_store_.get(), daemon->registry_lookup_.get(), clock);
   daemon->ingestion_service_ =
@@ -340,9 +349,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   // Loopback TCP rather than an in-process channel: gRPC 1.51 crashes on calls
   // started on an in-process channel after its server shut down, and the cache
   // reconnects on its own.
+  // The services call each other with the platform's own certificate.
   std::shared_ptr<grpc::Channel> loopback = grpc::CreateCustomChannel(
-      absl::StrCat("127.0.0.1:", daemon->server_->port()),
-      grpc::InsecureChannelCredentials(),
+      absl::StrCat("127.0.0.1:", daemon->server_->port()), platform_credentials,
       ClientChannelArguments(server_options));
   daemon->registry_cache_ = std::make_unique<registry::RegistryCache>(loopback);
   daemon->registry_lookup_->Attach(daemon->registry_cache_.get());
@@ -356,6 +365,48 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
                                  {"data_dir", options.data_dir}});
   }
   return daemon;
+}
+
+absl::Status Daemon::SecureTransport(
+    Daemon& daemon, const DaemonOptions& options, const Clock* clock,
+    ServerOptions& server_options,
+    std::shared_ptr<grpc::ChannelCredentials>& platform_credentials) {
+  if (options.plaintext) {
+    if (!IsLoopbackAddress(server_options.address)) {
+      return WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat(
+              "plain text is allowed only on a loopback address, not ",
+              server_options.address, "; serve mTLS with certs_dir")),
+          "PLAINTEXT_NOT_LOOPBACK", {{"listen", server_options.address}});
+    }
+    if (server_options.authorizer == nullptr) {
+      server_options.authorizer = std::make_shared<AllowAllAuthorizer>();
+    }
+    platform_credentials = grpc::InsecureChannelCredentials();
+    return absl::OkStatus();
+  }
+  if (options.certs_dir.empty()) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(
+            "mutual TLS needs certs_dir (ca.pem, platform.pem, platform.key; "
+            "lt-certs writes a development set); plain text must be asked "
+            "for, and only on loopback"),
+        "TLS_REQUIRED");
+  }
+  absl::StatusOr<MtlsFiles> files = LoadMtlsFiles(options.certs_dir, "platform");
+  if (!files.ok()) return files.status();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MtlsServerCredentials(*files, clock);
+  if (!credentials.ok()) return credentials.status();
+  server_options.credentials = *credentials;
+  platform_credentials = MtlsChannelCredentials(*files);
+  if (server_options.authorizer == nullptr) {
+    daemon.unit_directory_ =
+        std::make_unique<RegistryUnitDirectory>(daemon.registry_lookup_.get());
+    server_options.authorizer = std::make_shared<authz::HierarchyAuthorizer>(
+        daemon.unit_directory_.get());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Daemon::StartDocuments(Daemon& daemon,

@@ -14,10 +14,18 @@
 #include "absl/time/time.h"
 #include "libs/server/grpc_server.h"
 
+namespace grpc {
+class ChannelCredentials;
+}  // namespace grpc
+
 namespace lienthong {
 
 class Clock;
 class Logger;
+
+namespace authz {
+class UnitDirectory;
+}  // namespace authz
 
 namespace ingestion {
 class ChangeNotifier;
@@ -82,10 +90,14 @@ struct DaemonOptions {
   // If set, a directory of seed bundles (deploy/demo/seeds) loaded at start,
   // after the units; loading them again changes nothing.
   std::string load_seeds_dir;
-  // If set, the document exchange runs with the PKI in this directory (as
-  // lt-certs writes it: ca.pem, optional crl.pem, platform.pem/.key);
-  // otherwise DocumentService is not hosted.
+  // The PKI, as lt-certs writes it: ca.pem, optional crl.pem,
+  // platform.pem/.key. The server speaks mutual TLS with it, authorizes
+  // callers by their certificates, and hosts the document exchange; without
+  // it DocumentService is not hosted.
   std::string certs_dir;
+  // Serve plain text, trusting every caller: only on a loopback address, and
+  // only when asked for. Otherwise certs_dir is required.
+  bool plaintext = false;
 };
 
 // A running daemon.
@@ -106,6 +118,11 @@ class Daemon {
 
  private:
   Daemon() = default;
+  // Chooses mTLS (certs_dir) or loopback plain text, and the policy.
+  static absl::Status SecureTransport(
+      Daemon& daemon, const DaemonOptions& options, const Clock* clock,
+      ServerOptions& server_options,
+      std::shared_ptr<grpc::ChannelCredentials>& platform_credentials);
   // Opens the document exchange's stores and PKI.
   static absl::Status StartDocuments(Daemon& daemon,
                                      const DaemonOptions& options,
@@ -113,6 +130,7 @@ class Daemon {
 
   int data_dir_lock_fd_ = -1;
   std::unique_ptr<Clock> system_clock_;
+  std::unique_ptr<authz::UnitDirectory> unit_directory_;
   std::shared_ptr<const Authorizer> authorizer_;
   std::unique_ptr<registry::RegistryRevision> registry_revision_;
   std::unique_ptr<registry::SqliteUnitStore> sqlite_unit_store_;

@@ -26,6 +26,7 @@ std::string TestDir(const std::string& name) {
 
 TEST(DaemonTest, ServesHealthOnAFreePortAndCreatesTheDataDir) {
   DaemonOptions options;
+  options.plaintext = true;
   options.data_dir = TestDir("serves") + "/nested/var";
   LT_ASSERT_OK_AND_ASSIGN(auto daemon, Daemon::Start(options));
   EXPECT_TRUE(std::filesystem::is_directory(options.data_dir));
@@ -48,6 +49,7 @@ TEST(DaemonTest, ServesHealthOnAFreePortAndCreatesTheDataDir) {
 
 TEST(DaemonTest, RefusesADataDirInUse) {
   DaemonOptions options;
+  options.plaintext = true;
   options.data_dir = TestDir("locked");
   LT_ASSERT_OK_AND_ASSIGN(auto first, Daemon::Start(options));
   absl::StatusOr<std::unique_ptr<Daemon>> second = Daemon::Start(options);
@@ -62,10 +64,25 @@ TEST(DaemonTest, RefusesADataDirThatCannotBeCreated) {
   std::string file = TestDir("a_file");
   std::ofstream(file) << "not a directory";
   DaemonOptions options;
+  options.plaintext = true;
   options.data_dir = file + "/var";
   absl::StatusOr<std::unique_ptr<Daemon>> daemon = Daemon::Start(options);
   EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(ErrorReason(daemon.status()), "DATA_DIR_UNUSABLE");
+}
+
+TEST(DaemonTest, RefusesToServeWithoutTlsUnlessAskedOnLoopback) {
+  DaemonOptions options;
+  options.data_dir = TestDir("no_tls");
+  absl::StatusOr<std::unique_ptr<Daemon>> daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ErrorReason(daemon.status()), "TLS_REQUIRED");
+
+  options.plaintext = true;
+  options.server.address = "0.0.0.0:0";
+  daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ErrorReason(daemon.status()), "PLAINTEXT_NOT_LOOPBACK");
 }
 
 }  // namespace

@@ -28,7 +28,11 @@ ABSL_FLAG(std::string, load_seeds_dir, "",
           "the units; empty loads nothing");
 ABSL_FLAG(std::string, certs_dir, "",
           "directory with ca.pem, optional crl.pem and platform.pem/.key "
-          "(as lt-certs writes them); enables DocumentService");
+          "(as lt-certs writes them): serve mutual TLS, authorize callers by "
+          "their certificates, host DocumentService");
+ABSL_FLAG(bool, plaintext, false,
+          "serve plain text and trust every caller; refused unless --listen "
+          "is a loopback address");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
   options.load_units_dir = absl::GetFlag(FLAGS_load_units_dir);
   options.load_seeds_dir = absl::GetFlag(FLAGS_load_seeds_dir);
   options.certs_dir = absl::GetFlag(FLAGS_certs_dir);
+  options.plaintext = absl::GetFlag(FLAGS_plaintext);
 
   auto daemon = lienthong::Daemon::Start(options);
   if (!daemon.ok()) {
