@@ -11,8 +11,8 @@
 //   - the registry is administered by operators;
 //   - an agency system writes values for its own unit only;
 //   - values, rollups, completeness and achievement of a unit are read by
-//     systems and operators whose unit is that unit or above it; reads of the
-//     whole platform need a top-level (provincial) unit;
+//     agency systems whose unit is that unit or above it (reads of the whole
+//     platform need a top-level, provincial, unit) and by operators;
 //   - documents are sent, listed, answered and taken from the inbox by the
 //     agency named in the call and nobody else; fetching a document, its
 //     receipt or an attachment is left to the exchange, which knows the
@@ -55,7 +55,7 @@ class HierarchyAuthorizer final : public Authorizer {
     kSubmit,         // systems; rows are authorized one by one
     kTaskProgress,   // systems; the plan registry checks the task's agencies
     kWriteOwnUnit,   // systems of that very unit
-    kReadUnit,       // systems and operators at or above the unit
+    kReadUnit,       // systems at or above the unit, and operators
     kOwnAgency,      // systems of the agency named
     kDocumentParty,  // systems; the exchange checks the parties
   };

@@ -84,6 +84,7 @@ TEST_F(HierarchyAuthorizerTest, ParentsReadDescendantsAcrossOldArrangements) {
   EXPECT_EQ(Decide(As("C97", "system"), read, "units/00097"), "allow");
   EXPECT_EQ(Decide(As("P01", "system"), read, "units/00097"), "allow");
   EXPECT_EQ(Decide(As("P01", "operator"), read, "units/00001"), "allow");
+  EXPECT_EQ(Decide(As("P02", "operator"), read, ""), "allow");
   EXPECT_EQ(Decide(As("D001", "system"), read, "units/00001"), "allow");
   EXPECT_EQ(Decide(As("D001", "system"), read, "units/00097"),
             "OUTSIDE_CALLERS_UNIT");

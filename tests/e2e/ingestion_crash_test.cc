@@ -51,7 +51,8 @@ std::pair<pid_t, int> Start(const std::string& data_dir) {
   if (pid == 0) {
     std::string data = "--data_dir=" + data_dir;
     std::string port = "--port_file=" + fifo;
-    execl(Daemon().c_str(), "lienthongd", "--listen=127.0.0.1:0", data.c_str(),
+    execl(Daemon().c_str(), "lienthongd", "--listen=127.0.0.1:0", "--plaintext",
+          data.c_str(),
           port.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }

@@ -20,8 +20,18 @@ mkfifo "$work/port"
   --port_file="$work/port" >"$work/log" 2>&1 &
 pid=$!
 read -r -t 300 port <"$work/port" || fail "daemon did not report its port"
-url="http://127.0.0.1:$port"
-curl_args=(--protocol grpc --http2-prior-knowledge --timeout 10s)
+# Mutual TLS with the development PKI scripts/run created: the operator by
+# default, an agency's own certificate where an agency acts.
+certs="$root/var/certs"
+[ -f "$certs/ca.pem" ] && [ -f "$certs/operator.pem" ] && [ -f "$certs/operator.key" ] \
+  || fail "scripts/run did not create var/certs"
+url="https://127.0.0.1:$port"
+curl_args=(--protocol grpc --timeout 10s --cacert "$certs/ca.pem"
+  --cert "$certs/operator.pem" --key "$certs/operator.key")
+as_agency() {  # agency code: buf curl arguments acting as that agency
+  echo --protocol grpc --timeout 10s --cacert "$certs/ca.pem" \
+    --cert "$certs/agencies/$1.pem" --key "$certs/agencies/$1.key"
+}
 
 methods=$("$buf" curl "${curl_args[@]}" --list-methods "$url") \
   || fail "buf curl --list-methods failed"
@@ -83,6 +93,33 @@ grep -q '"name": "units/99999"' "$work/created" || fail "CreateUnit returned: $(
   "$url/lienthong.registry.v1.AgencyService/CreateAgency" >"$work/agency" \
   || fail "CreateAgency failed: $(cat "$work/agency")"
 grep -q '"etag": "1"' "$work/agency" || fail "CreateAgency returned: $(cat "$work/agency")"
+# One agency per commune the test reports for, with its certificate.
+for unit in 00097 00004 00008 00001 00037 00103; do
+  "$buf" curl "${curl_args[@]}" -d "{\"agency\": {\"code\": \"E2E.$unit\",
+    \"displayName\": \"UBND $unit\", \"unit\": \"units/$unit\"}}" \
+    "$url/lienthong.registry.v1.AgencyService/CreateAgency" >"$work/agency" \
+    || fail "CreateAgency E2E.$unit failed: $(cat "$work/agency")"
+done
+"$root/bazel-bin/tools/certs/lt-certs" --dir="$certs" \
+  --agencies=E2E.00097,E2E.00004,E2E.00008,E2E.00001,E2E.00037,E2E.00103 >/dev/null \
+  || fail "lt-certs could not issue the test agencies' certificates"
+# Only the operator administers the registry; a client without a certificate
+# is turned away with the reason.
+if "$buf" curl $(as_agency E2E.00097) -d '{"agency": {"code": "E2E.X",
+  "displayName": "X", "unit": "units/00097"}}' \
+  "$url/lienthong.registry.v1.AgencyService/CreateAgency" 2>"$work/err"; then
+  fail "an agency system administered the registry"
+fi
+grep -q "permission_denied" "$work/err" || fail "expected permission_denied: $(cat "$work/err")"
+# (Without a certificate reflection is refused too: the schema comes from the
+# repository.)
+if "$buf" curl --schema "$root" --protocol grpc --timeout 10s --cacert "$certs/ca.pem" \
+  -d '{"name": "units/00097"}' \
+  "$url/lienthong.registry.v1.AdminUnitService/GetUnit" 2>"$work/err"; then
+  fail "a client without a certificate was served"
+fi
+grep -q "unauthenticated" "$work/err" && grep -q "CLIENT_CERTIFICATE_REQUIRED" "$work/err" \
+  || fail "expected unauthenticated: $(cat "$work/err")"
 # A rejected request carries its code to a foreign client.
 if "$buf" curl "${curl_args[@]}" -d '{"name": "units/1"}' \
   "$url/lienthong.registry.v1.AdminUnitService/GetUnit" 2>"$work/err"; then
@@ -106,13 +143,22 @@ grep -q "invalid_argument" "$work/err" || fail "expected invalid_argument: $(cat
   "$url/lienthong.registry.v1.ReportingScheduleService/CreateSchedule" >"$work/out" \
   || fail "CreateSchedule failed: $(cat "$work/out")"
 period=$(date -u +%Y-M%m)
-"$buf" curl "${curl_args[@]}" -d "{\"options\": {\"schedule\": \"schedules/e2e-thang\",
+"$buf" curl $(as_agency E2E.00097) -d "{\"options\": {\"schedule\": \"schedules/e2e-thang\",
   \"requestId\": \"e2e-batch-1\"}, \"rows\": [{\"unit\": \"units/00097\",
   \"indicator\": \"indicators/E2E.SO_LOP\", \"period\": \"$period\",
   \"value\": {\"count\": \"3\"}}]}" \
   "$url/lienthong.ingestion.v1.IngestionService/SubmitValues" >"$work/out" \
   || fail "SubmitValues failed: $(cat "$work/out")"
 grep -q '"created": 1' "$work/out" || fail "SubmitValues returned: $(cat "$work/out")"
+# An agency writes for its own unit only: not for its neighbour.
+if "$buf" curl $(as_agency E2E.00097) -d "{\"options\": {\"schedule\": \"schedules/e2e-thang\",
+  \"requestId\": \"e2e-batch-foreign\"}, \"rows\": [{\"unit\": \"units/00103\",
+  \"indicator\": \"indicators/E2E.SO_LOP\", \"period\": \"$period\",
+  \"value\": {\"count\": \"1\"}}]}" \
+  "$url/lienthong.ingestion.v1.IngestionService/SubmitValues" 2>"$work/err"; then
+  fail "a commune wrote its neighbour's values"
+fi
+grep -q "permission_denied" "$work/err" || fail "expected permission_denied: $(cat "$work/err")"
 values=$("$buf" curl "${curl_args[@]}" -d '{"unit": "units/00097"}' \
   "$url/lienthong.ingestion.v1.IngestionService/ListValues") || fail "ListValues failed"
 grep -q '"count": "3"' <<<"$values" || fail "ListValues returned: $values"
@@ -122,16 +168,22 @@ values=$("$buf" curl "${curl_args[@]}" \
   "$url/lienthong.ingestion.v1.IngestionService/ListValues") || fail "ListValues (descendants) failed"
 grep -q '"name": "dataValues/00097/E2E.SO_LOP/' <<<"$values" || fail "descendant values: $values"
 
-# ltctl pushes two communes' CSV report; pushing it again writes nothing twice.
+# ltctl pushes two communes' CSV reports, each with its own certificate;
+# pushing one again writes nothing twice.
 (cd "$root" && bazel build //tools/ltctl:ltctl 2>&1 | grep -E '^ERROR' || true)
 ltctl="$(cd "$root" && bazel info bazel-bin 2>/dev/null)/tools/ltctl/ltctl"
-printf 'unit,indicator,period,value\n00004,E2E.SO_LOP,%s,7\n00008,E2E.SO_LOP,%s,9\n' \
-  "$period" "$period" >"$work/report.csv"
-push=("$ltctl" push --server="127.0.0.1:$port" --schedule=schedules/e2e-thang
-  --output=json "$work/report.csv")
-"${push[@]}" >"$work/push" || fail "ltctl push: $(cat "$work/push")"
-grep -q '"created": 2' "$work/push" || fail "ltctl push printed: $(cat "$work/push")"
-"${push[@]}" >"$work/push" || fail "ltctl push again: $(cat "$work/push")"
+push() {  # unit value
+  printf 'unit,indicator,period,value\n%s,E2E.SO_LOP,%s,%s\n' "$1" "$period" "$2" \
+    >"$work/report-$1.csv"
+  "$ltctl" push --server="127.0.0.1:$port" --ca_cert="$certs/ca.pem" \
+    --cert="$certs/agencies/E2E.$1.pem" --key="$certs/agencies/E2E.$1.key" \
+    --schedule=schedules/e2e-thang --output=json "$work/report-$1.csv"
+}
+push 00004 7 >"$work/push" || fail "ltctl push: $(cat "$work/push")"
+grep -q '"created": 1' "$work/push" || fail "ltctl push printed: $(cat "$work/push")"
+push 00008 9 >"$work/push" || fail "ltctl push: $(cat "$work/push")"
+grep -q '"created": 1' "$work/push" || fail "ltctl push printed: $(cat "$work/push")"
+push 00008 9 >"$work/push" || fail "ltctl push again: $(cat "$work/push")"
 grep -q '"batchesReplayed": 1\|"batches_replayed": 1' "$work/push" \
   || fail "the second push was not replayed: $(cat "$work/push")"
 
@@ -155,13 +207,14 @@ grep -q '"complete": 3' "$work/complete" || fail "GetCompleteness returned: $(he
 # Across the 2025 reform (the national files): Phúc Xá (00001) and Phúc Tân
 # (00037) were merged into Hồng Hà (00097) on 2025-07-01. Their December 2024
 # reports count for Hồng Hà in the new map, and for themselves in the old one.
-"$buf" curl "${curl_args[@]}" -d '{"options": {"schedule": "schedules/e2e-thang",
-  "requestId": "e2e-reform-1"}, "rows": [{"unit": "units/00001",
-  "indicator": "indicators/E2E.SO_LOP", "period": "2024-M12", "value": {"count": "2"}},
-  {"unit": "units/00037", "indicator": "indicators/E2E.SO_LOP", "period": "2024-M12",
-  "value": {"count": "5"}}]}' \
-  "$url/lienthong.ingestion.v1.IngestionService/SubmitValues" >"$work/out" \
-  || fail "SubmitValues (2024) failed: $(cat "$work/out")"
+for report in 00001:2 00037:5; do
+  "$buf" curl $(as_agency "E2E.${report%:*}") -d "{\"options\": {\"schedule\":
+    \"schedules/e2e-thang\", \"requestId\": \"e2e-reform-${report%:*}\"}, \"rows\": [{
+    \"unit\": \"units/${report%:*}\", \"indicator\": \"indicators/E2E.SO_LOP\",
+    \"period\": \"2024-M12\", \"value\": {\"count\": \"${report#*:}\"}}]}" \
+    "$url/lienthong.ingestion.v1.IngestionService/SubmitValues" >"$work/out" \
+    || fail "SubmitValues (2024) failed: $(cat "$work/out")"
+done
 sequence=$(grep -o '"lastSequence": *"*[0-9]*' "$work/out" | grep -o '[0-9]*$') \
   || fail "no lastSequence in: $(cat "$work/out")"
 rollup_2024() {  # unit, hierarchy date as JSON
@@ -197,12 +250,16 @@ grep -q '"total": [0-9]' "$work/tasks" || fail "SummarizeTasks returned: $(head 
 # The document exchange runs with the development PKI scripts/run created: a
 # demo agency's inbox answers (empty), and a document signed by nobody is
 # refused as invalid.
-"$buf" curl "${curl_args[@]}" -d '{"recipient": "agencies/DEMO.11098.UBND"}' \
+"$buf" curl $(as_agency DEMO.11098.UBND) -d '{"recipient": "agencies/DEMO.11098.UBND"}' \
   "$url/lienthong.documents.v1.DocumentService/ListInbox" >"$work/inbox" \
   || fail "ListInbox failed: $(cat "$work/inbox")"
-[ -f "$root/var/certs/ca.pem" ] && [ -f "$root/var/certs/operator.key" ] \
-  || fail "scripts/run did not create var/certs"
-if "$buf" curl "${curl_args[@]}" -d '{"document": {"header": {"from": {"organId":
+# Nobody reads another agency's inbox.
+if "$buf" curl $(as_agency DEMO.298.UBND) -d '{"recipient": "agencies/DEMO.11098.UBND"}' \
+  "$url/lienthong.documents.v1.DocumentService/ListInbox" 2>"$work/err"; then
+  fail "an agency read another's inbox"
+fi
+grep -q "permission_denied" "$work/err" || fail "expected permission_denied: $(cat "$work/err")"
+if "$buf" curl $(as_agency DEMO.298.UBND) -d '{"document": {"header": {"from": {"organId":
   "DEMO.298.UBND"}, "to": [{"organId": "DEMO.11098.UBND"}], "subject": "Công văn",
   "code": {"codeNumber": "1"}}}}' \
   "$url/lienthong.documents.v1.DocumentService/SendDocument" >"$work/out" 2>"$work/err"; then

@@ -25,12 +25,19 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "libs/file/read_file.h"
+#include "libs/server/mtls.h"
 #include "libs/status/grpc_status.h"
 #include "lienthong/registry/v1/indicator.grpc.pb.h"
 #include "tools/ltctl/value_file.h"
 #include "tools/ltctl/value_push.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "host:port of lienthong");
+ABSL_FLAG(std::string, ca_cert, "",
+          "PEM file of the provincial CA; with --cert and --key, speak mutual "
+          "TLS (required unless the server runs --plaintext on loopback)");
+ABSL_FLAG(std::string, cert, "", "PEM file of this agency's certificate");
+ABSL_FLAG(std::string, key, "", "PEM file of this agency's private key");
 ABSL_FLAG(std::string, schedule, "",
           "the schedule the values report under, schedules/{id}");
 ABSL_FLAG(std::string, mode, "upsert",
@@ -55,6 +62,25 @@ constexpr int kUsage = 2;
 constexpr int kStopped = 3;
 
 // Value types from the registry's IndicatorService, asked once per indicator.
+// Mutual TLS with the files named by the flags, or plain text when none is.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
+  const std::string ca = absl::GetFlag(FLAGS_ca_cert);
+  const std::string cert = absl::GetFlag(FLAGS_cert);
+  const std::string key = absl::GetFlag(FLAGS_key);
+  if (ca.empty() && cert.empty() && key.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  MtlsFiles files;
+  for (auto [path, text] : {std::pair{ca, &files.ca_pem},
+                            {cert, &files.cert_pem},
+                            {key, &files.key_pem}}) {
+    absl::StatusOr<std::string> read = ReadFile(path);
+    if (!read.ok()) return read.status();
+    *text = *std::move(read);
+  }
+  return MtlsChannelCredentials(files);
+}
+
 ValueTypeLookup IndicatorTypes(std::shared_ptr<grpc::Channel> channel) {
   auto stub = std::shared_ptr<registry::v1::IndicatorService::Stub>(
       registry::v1::IndicatorService::NewStub(channel));
@@ -163,8 +189,14 @@ int Push(const std::vector<std::string>& files) {
     return kUsage;
   }
   options.mode = modes.at(mode);
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server),
-                                     grpc::InsecureChannelCredentials());
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      Credentials();
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "ltctl: %s\n", credentials.status().ToString().c_str());
+    return kUsage;
+  }
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_server), *credentials);
   auto ingestion = ingestion::v1::IngestionService::NewStub(channel);
   ValueTypeLookup types = IndicatorTypes(channel);
   int exit_code = 0;
