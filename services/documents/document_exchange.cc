@@ -310,6 +310,34 @@ absl::Status DocumentExchange::PlanTargetUpdates(
   return absl::OkStatus();
 }
 
+absl::Status DocumentExchange::CheckAttachmentAccess(
+    const std::string& caller, const std::string& document_name,
+    const std::string& sha256_hex) {
+  if (caller.empty() && document_name.empty()) return absl::OkStatus();
+  if (document_name.empty()) {
+    return InvalidArgumentWithViolations(
+        "an agency reads an attachment through a document it sent or received",
+        "DOCUMENT_REQUIRED", {{"document", "must be documents/{id}"}});
+  }
+  absl::StatusOr<std::string> id = DocumentIdOf(document_name);
+  if (!id.ok()) return id.status();
+  absl::StatusOr<v1::Document> document = store_->Get(*id);
+  if (!document.ok()) return document.status();
+  if (!caller.empty() && caller != document->header().from().organ_id()) {
+    absl::StatusOr<v1::Delivery> delivery =
+        DeliveryTo(*document, AgencyName(caller));
+    if (!delivery.ok()) return delivery.status();
+  }
+  const std::string attachment = absl::StrCat("attachments/", sha256_hex);
+  for (const v1::AttachmentRef& ref : document->attachments()) {
+    if (ref.attachment() == attachment) return absl::OkStatus();
+  }
+  return WithErrorInfo(
+      absl::NotFoundError(
+          absl::StrCat(document_name, " does not list ", attachment)),
+      "ATTACHMENT_NOT_IN_DOCUMENT", {{"attachment", attachment}});
+}
+
 absl::StatusOr<v1::Document> DocumentExchange::Get(
     const std::string& caller, const v1::GetDocumentRequest& request) {
   absl::StatusOr<std::string> id = DocumentIdOf(request.name());

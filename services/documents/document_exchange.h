@@ -81,6 +81,15 @@ class DocumentExchange {
   absl::StatusOr<v1::Document> ImportEdxml(
       const std::string& caller, const v1::ImportEdxmlRequest& request);
 
+  // OK when `caller` (an agency code, "" for the platform) may read the
+  // attachment `sha256_hex` through `document_name`: the caller sent the
+  // document or receives it, and the document lists the attachment. Agencies
+  // must name the document (INVALID_ARGUMENT DOCUMENT_REQUIRED); otherwise
+  // PERMISSION_DENIED NOT_A_RECIPIENT or NOT_FOUND ATTACHMENT_NOT_IN_DOCUMENT.
+  absl::Status CheckAttachmentAccess(const std::string& caller,
+                                     const std::string& document_name,
+                                     const std::string& sha256_hex);
+
   // Inbox entries of `recipient` after `after_entry` (0 for all waiting), for
   // WatchInbox; `after_entry` moves to the last one returned.
   absl::StatusOr<std::vector<v1::InboxEntry>> InboxAfter(

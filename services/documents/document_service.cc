@@ -94,14 +94,19 @@ grpc::Status DocumentServiceImpl::UploadAttachment(
 grpc::Status DocumentServiceImpl::DownloadAttachment(
     grpc::ServerContext* context, const v1::DownloadAttachmentRequest* request,
     grpc::ServerWriter<v1::DownloadAttachmentResponse>* writer) {
+  const Caller caller = CallerOf(*context);
   if (absl::Status allowed = authorizer_->Authorize(
-          CallerOf(*context), "documents.attachments.download",
-          request->attachment());
+          caller, "documents.attachments.download", request->attachment());
       !allowed.ok()) {
     return ToGrpcStatus(allowed);
   }
   absl::StatusOr<std::string> sha256 = AttachmentSha256(request->attachment());
   if (!sha256.ok()) return ToGrpcStatus(sha256.status());
+  if (absl::Status party = exchange_->CheckAttachmentAccess(
+          CallerAgency(caller), request->document(), *sha256);
+      !party.ok()) {
+    return ToGrpcStatus(party);
+  }
   absl::StatusOr<std::unique_ptr<AttachmentReader>> reader =
       exchange_->attachments().Open(*sha256);
   if (!reader.ok()) return ToGrpcStatus(reader.status());
