@@ -12,6 +12,28 @@
 #include "services/reporting/rollup_watch.h"
 
 namespace lienthong::reporting {
+namespace {
+
+// Every unit of a query is one the caller may read; a query naming none reads
+// them all.
+absl::Status AuthorizeUnits(
+    const Authorizer& authorizer, const grpc::ServerContext& context,
+    const google::protobuf::RepeatedPtrField<std::string>& units) {
+  const Caller caller = CallerOf(context);
+  if (units.empty()) {
+    return authorizer.Authorize(caller, "reporting.rollups.read", "");
+  }
+  for (const std::string& unit : units) {
+    if (absl::Status allowed =
+            authorizer.Authorize(caller, "reporting.rollups.read", unit);
+        !allowed.ok()) {
+      return allowed;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 grpc::Status ReportingServiceImpl::GetRollup(
     grpc::ServerContext* context, const v1::GetRollupRequest* request,
@@ -24,28 +46,25 @@ grpc::Status ReportingServiceImpl::GetRollup(
 grpc::Status ReportingServiceImpl::QueryRollups(
     grpc::ServerContext* context, const v1::QueryRollupsRequest* request,
     v1::QueryRollupsResponse* response) {
-  // Every unit of the query is one the caller may read.
-  for (const std::string& unit : request->units()) {
-    if (absl::Status allowed = authorizer_->Authorize(
-            CallerOf(*context), "reporting.rollups.read", unit);
-        !allowed.ok()) {
-      return ToGrpcStatus(allowed);
-    }
+  if (absl::Status allowed =
+          AuthorizeUnits(*authorizer_, *context, request->units());
+      !allowed.ok()) {
+    return ToGrpcStatus(allowed);
   }
-  return Serve(
-      *context, *authorizer_, "reporting.rollups.read", "",
-      [&] { return readers_.rollups->QueryRollups(*request); }, response);
+  absl::StatusOr<v1::QueryRollupsResponse> table =
+      readers_.rollups->QueryRollups(*request);
+  if (!table.ok()) return ToGrpcStatus(table.status());
+  *response = *std::move(table);
+  return grpc::Status::OK;
 }
 
 grpc::Status ReportingServiceImpl::WatchRollups(
     grpc::ServerContext* context, const v1::WatchRollupsRequest* request,
     grpc::ServerWriter<v1::WatchRollupsResponse>* writer) {
-  for (const std::string& unit : request->query().units()) {
-    if (absl::Status allowed = authorizer_->Authorize(
-            CallerOf(*context), "reporting.rollups.read", unit);
-        !allowed.ok()) {
-      return ToGrpcStatus(allowed);
-    }
+  if (absl::Status allowed =
+          AuthorizeUnits(*authorizer_, *context, request->query().units());
+      !allowed.ok()) {
+    return ToGrpcStatus(allowed);
   }
   RollupWatch watch(readers_.rollups, readers_.index, request->query());
   bool first = true;
@@ -67,12 +86,10 @@ grpc::Status ReportingServiceImpl::WatchRollups(
 grpc::Status ReportingServiceImpl::ExportRollups(
     grpc::ServerContext* context, const v1::ExportRollupsRequest* request,
     grpc::ServerWriter<v1::ExportRollupsResponse>* writer) {
-  for (const std::string& unit : request->query().units()) {
-    if (absl::Status allowed = authorizer_->Authorize(
-            CallerOf(*context), "reporting.rollups.read", unit);
-        !allowed.ok()) {
-      return ToGrpcStatus(allowed);
-    }
+  if (absl::Status allowed =
+          AuthorizeUnits(*authorizer_, *context, request->query().units());
+      !allowed.ok()) {
+    return ToGrpcStatus(allowed);
   }
   absl::StatusOr<v1::QueryRollupsResponse> table =
       readers_.rollups->QueryRollups(request->query());
