@@ -28,13 +28,13 @@ absl::flat_hash_map<std::string, Rule> Rules() {
   }
   for (const char* method :
        {"registry.units.create", "registry.units.update",
-        "registry.units.merge", "registry.units.split",
-        "registry.units.rename", "registry.units.reparent",
-        "registry.units.import", "registry.agencies.create",
-        "registry.agencies.update", "registry.agencies.delete",
-        "registry.indicators.create", "registry.indicators.update",
-        "registry.schedules.create", "registry.schedules.update",
-        "registry.plans.create", "registry.plans.update"}) {
+        "registry.units.merge", "registry.units.split", "registry.units.rename",
+        "registry.units.reparent", "registry.units.import",
+        "registry.agencies.create", "registry.agencies.update",
+        "registry.agencies.delete", "registry.indicators.create",
+        "registry.indicators.update", "registry.schedules.create",
+        "registry.schedules.update", "registry.plans.create",
+        "registry.plans.update"}) {
     rules[method] = Rule::kAdminister;
   }
   rules["registry.tasks.progress"] = Rule::kTaskProgress;
@@ -102,7 +102,8 @@ absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
       return deny("ROLE_NOT_ALLOWED", "only agency systems do this");
     case Rule::kOwnAgency:
       if (!system) {
-        return deny("ROLE_NOT_ALLOWED", "only agency systems exchange documents");
+        return deny("ROLE_NOT_ALLOWED",
+                    "only agency systems exchange documents");
       }
       if (resource == absl::StrCat("agencies/", caller.identity)) {
         return absl::OkStatus();
@@ -114,7 +115,8 @@ absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
       if (!system) {
         return deny("ROLE_NOT_ALLOWED", "only agency systems write values");
       }
-      absl::StatusOr<std::string> own = directory_->UnitOfAgency(caller.identity);
+      absl::StatusOr<std::string> own =
+          directory_->UnitOfAgency(caller.identity);
       if (!own.ok() && own.status().code() != absl::StatusCode::kNotFound) {
         return own.status();
       }
@@ -123,8 +125,8 @@ absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
       }
       if (*own == resource) return absl::OkStatus();
       return deny("NOT_OWN_UNIT",
-                  absl::StrCat("an agency writes data for its own unit (",
-                               *own, ") only"));
+                  absl::StrCat("an agency writes data for its own unit (", *own,
+                               ") only"));
     }
     case Rule::kReadUnit:
       if (!system && !operator_role) {
@@ -168,11 +170,10 @@ absl::Status HierarchyAuthorizer::ReadUnit(const Caller& caller,
   absl::StatusOr<bool> within = directory_->IsWithin(resource, *own);
   if (!within.ok()) return within.status();
   if (*within) return absl::OkStatus();
-  return WithErrorInfo(
-      absl::PermissionDeniedError(
-          absl::StrCat("a unit reads its own data and its descendants' (",
-                       *own, " and below)")),
-      "OUTSIDE_CALLERS_UNIT");
+  return WithErrorInfo(absl::PermissionDeniedError(absl::StrCat(
+                           "a unit reads its own data and its descendants' (",
+                           *own, " and below)")),
+                       "OUTSIDE_CALLERS_UNIT");
 }
 
 }  // namespace lienthong::authz

@@ -44,11 +44,13 @@ class FakeDirectory final : public UnitDirectory {
       {"P01", "units/01"},    {"C97", "units/00097"}, {"C03", "units/00103"},
       {"D001", "units/001"},  {"C01", "units/00001"}, {"P02", "units/02"},
       {"C500", "units/00500"}};
-  std::map<std::string, std::string> parents_ = {
-      {"units/01", ""},          {"units/02", ""},
-      {"units/00097", "units/01"}, {"units/00103", "units/01"},
-      {"units/001", "units/01"},   {"units/00001", "units/001"},
-      {"units/00500", "units/02"}};
+  std::map<std::string, std::string> parents_ = {{"units/01", ""},
+                                                 {"units/02", ""},
+                                                 {"units/00097", "units/01"},
+                                                 {"units/00103", "units/01"},
+                                                 {"units/001", "units/01"},
+                                                 {"units/00001", "units/001"},
+                                                 {"units/00500", "units/02"}};
 };
 
 Caller As(const std::string& agency, const std::string& role) {
@@ -100,9 +102,9 @@ TEST_F(HierarchyAuthorizerTest, ParentsReadDescendantsAcrossOldArrangements) {
   EXPECT_EQ(Decide(As("P01", "system"), read, ""), "allow");
   EXPECT_EQ(Decide(As("C97", "system"), read, ""), "WHOLE_PLATFORM_READ");
   // An unknown unit is the caller's error, not a denial.
-  EXPECT_EQ(authorizer_.Authorize(As("P01", "system"), read, "units/99999")
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      authorizer_.Authorize(As("P01", "system"), read, "units/99999").code(),
+      absl::StatusCode::kNotFound);
 }
 
 TEST_F(HierarchyAuthorizerTest, OperatorsAdministerAuditorsAuditAllRead) {

@@ -10,10 +10,12 @@ Caller CallerOf(const grpc::ServerContextBase& context) {
   caller.peer = context.peer();
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) return caller;
-  for (const grpc::string_ref& value : auth->FindPropertyValues(kAgencyProperty)) {
+  for (const grpc::string_ref& value :
+       auth->FindPropertyValues(kAgencyProperty)) {
     caller.identity.assign(value.data(), value.size());
   }
-  for (const grpc::string_ref& value : auth->FindPropertyValues(kRoleProperty)) {
+  for (const grpc::string_ref& value :
+       auth->FindPropertyValues(kRoleProperty)) {
     caller.role.assign(value.data(), value.size());
   }
   caller.authenticated = !caller.identity.empty() && !caller.role.empty();

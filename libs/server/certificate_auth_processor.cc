@@ -35,8 +35,7 @@ grpc::Status Unauthenticated(const absl::Status& status) {
 }  // namespace
 
 absl::StatusOr<CertificateAuthProcessor::Verified>
-CertificateAuthProcessor::VerifyCached(
-    const std::string& pem) {
+CertificateAuthProcessor::VerifyCached(const std::string& pem) {
   const absl::Time now = clock_->Now();
   {
     absl::MutexLock lock(&mutex_);

@@ -7,7 +7,8 @@
 // reaches a service. The TLS handshake only proves the client holds the
 // certificate's key; trust, validity (by the injected clock) and revocation
 // are decided here, so a refused client hears why: UNAUTHENTICATED with the
-// reason (CLIENT_CERTIFICATE_REQUIRED, CERTIFICATE_EXPIRED, ...) in the message.
+// reason (CLIENT_CERTIFICATE_REQUIRED, CERTIFICATE_EXPIRED, ...) in the
+// message.
 
 #include <string>
 

@@ -42,7 +42,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
   absl::StatusOr<pki::CertificateVerifier> verifier =
       pki::CertificateVerifier::Create({files.ca_pem}, crls);
   if (!verifier.ok()) return verifier.status();
-  absl::StatusOr<pki::Certificate> own = pki::ParseCertificatePem(files.cert_pem);
+  absl::StatusOr<pki::Certificate> own =
+      pki::ParseCertificatePem(files.cert_pem);
   if (!own.ok()) return own.status();
   absl::StatusOr<std::string> own_der = pki::CertificateToDer(own->get());
   if (!own_der.ok()) return own_der.status();

@@ -84,8 +84,8 @@ class MtlsTest : public ::testing::Test {
     ServerOptions options;
     options.credentials = creds;
     LT_ASSERT_OK_AND_ASSIGN(
-        server_, GrpcServer::Start(options, {{"lienthong.testing.EchoService",
-                                              &service_}}));
+        server_, GrpcServer::Start(
+                     options, {{"lienthong.testing.EchoService", &service_}}));
   }
 
   std::shared_ptr<grpc::Channel> ChannelAs(const MtlsFiles& files) {
@@ -121,13 +121,12 @@ class MtlsTest : public ::testing::Test {
 TEST_F(MtlsTest, CallerIsTheAgencyAndRoleOfTheClientCertificate) {
   StartServer();
   std::string who;
-  ASSERT_TRUE(Call(ChannelAs(ClientFiles(Leaf("000.01.01.H26", "system"))),
-                   &who)
-                  .ok());
+  ASSERT_TRUE(
+      Call(ChannelAs(ClientFiles(Leaf("000.01.01.H26", "system"))), &who).ok());
   EXPECT_EQ(who, "000.01.01.H26/system");
-  ASSERT_TRUE(Call(ChannelAs(ClientFiles(Leaf("000.00.00.H26", "auditor"))),
-                   &who)
-                  .ok());
+  ASSERT_TRUE(
+      Call(ChannelAs(ClientFiles(Leaf("000.00.00.H26", "auditor"))), &who)
+          .ok());
   EXPECT_EQ(who, "000.00.00.H26/auditor");
 }
 
@@ -137,9 +136,8 @@ TEST_F(MtlsTest, ThePlatformsOwnCertificateMarksAServiceToServiceCall) {
   ASSERT_TRUE(Call(ChannelAs(server_files_), &who).ok());
   EXPECT_EQ(who, "000.00.00.H26/system (platform)");
   // The same agency and role under another certificate is not the platform.
-  ASSERT_TRUE(Call(ChannelAs(ClientFiles(Leaf("000.00.00.H26", "system"))),
-                   &who)
-                  .ok());
+  ASSERT_TRUE(
+      Call(ChannelAs(ClientFiles(Leaf("000.00.00.H26", "system"))), &who).ok());
   EXPECT_EQ(who, "000.00.00.H26/system");
 }
 
@@ -209,8 +207,7 @@ TEST_F(MtlsTest, ARevokedCertificateIsRefused) {
 TEST_F(MtlsTest, ACertificateWithoutAgencyIsRefused) {
   StartServer();
   std::string who;
-  grpc::Status status =
-      Call(ChannelAs(ClientFiles(Leaf("", "system"))), &who);
+  grpc::Status status = Call(ChannelAs(ClientFiles(Leaf("", "system"))), &who);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(status.error_message(), HasSubstr("CERTIFICATE_WITHOUT_AGENCY"));
 }

@@ -332,10 +332,10 @@ absl::Status DocumentExchange::CheckAttachmentAccess(
   for (const v1::AttachmentRef& ref : document->attachments()) {
     if (ref.attachment() == attachment) return absl::OkStatus();
   }
-  return WithErrorInfo(
-      absl::NotFoundError(
-          absl::StrCat(document_name, " does not list ", attachment)),
-      "ATTACHMENT_NOT_IN_DOCUMENT", {{"attachment", attachment}});
+  return WithErrorInfo(absl::NotFoundError(absl::StrCat(
+                           document_name, " does not list ", attachment)),
+                       "ATTACHMENT_NOT_IN_DOCUMENT",
+                       {{"attachment", attachment}});
 }
 
 absl::StatusOr<v1::Document> DocumentExchange::Get(

@@ -264,23 +264,25 @@ TEST_F(DocumentServiceTest, UploadsAreCheckedAgainstTheirDeclaration) {
   EXPECT_EQ(downloaded, content);
 }
 
-TEST_F(DocumentServiceTest, AnAgencyReadsAnAttachmentOnlyAsAPartyToItsDocument) {
+TEST_F(DocumentServiceTest,
+       AnAgencyReadsAnAttachmentOnlyAsAPartyToItsDocument) {
   v1::Document sent = SendOk(Plan());
   ASSERT_GT(sent.attachments_size(), 0);
-  const std::string sha256 =
-      std::string(absl::StripPrefix(sent.attachments(0).attachment(),
-                                    "attachments/"));
+  const std::string sha256 = std::string(
+      absl::StripPrefix(sent.attachments(0).attachment(), "attachments/"));
   DocumentExchange& exchange = fixture_->exchange();
-  EXPECT_TRUE(exchange.CheckAttachmentAccess(kCommuneA, sent.name(), sha256).ok());
-  EXPECT_TRUE(exchange.CheckAttachmentAccess(kProvince, sent.name(), sha256).ok());
+  EXPECT_TRUE(
+      exchange.CheckAttachmentAccess(kCommuneA, sent.name(), sha256).ok());
+  EXPECT_TRUE(
+      exchange.CheckAttachmentAccess(kProvince, sent.name(), sha256).ok());
   EXPECT_TRUE(exchange.CheckAttachmentAccess("", "", sha256).ok());
   EXPECT_EQ(ErrorReason(exchange.CheckAttachmentAccess(
                 DocumentFixture::kCommuneC, sent.name(), sha256)),
             "NOT_A_RECIPIENT");
   EXPECT_EQ(ErrorReason(exchange.CheckAttachmentAccess(kCommuneA, "", sha256)),
             "DOCUMENT_REQUIRED");
-  EXPECT_EQ(ErrorReason(exchange.CheckAttachmentAccess(
-                kCommuneA, sent.name(), std::string(64, '0'))),
+  EXPECT_EQ(ErrorReason(exchange.CheckAttachmentAccess(kCommuneA, sent.name(),
+                                                       std::string(64, '0'))),
             "ATTACHMENT_NOT_IN_DOCUMENT");
 }
 

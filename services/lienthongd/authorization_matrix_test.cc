@@ -104,8 +104,8 @@ std::vector<Row> Matrix() {
        kEveryone},
       {reg + "AdminUnitService/ListAncestors", R"({"name": "units/91101"})",
        kEveryone},
-      {reg + "AdminUnitService/ListSuccessionEvents", R"({"unit": "units/911"})",
-       kEveryone},
+      {reg + "AdminUnitService/ListSuccessionEvents",
+       R"({"unit": "units/911"})", kEveryone},
       {reg + "AdminUnitService/GetUnitLineage", R"({"name": "units/911"})",
        kEveryone},
       {reg + "AgencyService/GetAgency", R"({"name": "agencies/AG.911"})",
@@ -174,8 +174,8 @@ std::vector<Row> Matrix() {
        kOperators},
       {reg + "PlanService/UpdateTarget",
        R"({"target": {"name": "plans/none/targets/t"}})", kOperators},
-      {reg + "PlanService/DeleteTarget",
-       R"({"name": "plans/none/targets/t"})", kOperators},
+      {reg + "PlanService/DeleteTarget", R"({"name": "plans/none/targets/t"})",
+       kOperators},
       {reg + "PlanService/CreateTask", R"({"parent": "plans/none"})",
        kOperators},
       {reg + "PlanService/UpdateTask",
@@ -274,7 +274,8 @@ Outcome CallMethod(grpc::Channel* channel,
     std::unique_ptr<protobuf::Message> request(
         factory.GetPrototype(method->input_type())->New());
     auto parsed = protobuf::util::JsonStringToMessage(json, request.get());
-    EXPECT_TRUE(parsed.ok()) << method->full_name() << ": " << parsed.ToString();
+    EXPECT_TRUE(parsed.ok())
+        << method->full_name() << ": " << parsed.ToString();
     messages.push_back(request->SerializeAsString());
   }
 
@@ -316,7 +317,8 @@ Outcome CallMethod(grpc::Channel* channel,
     if (reply->ParseFromString(data)) {
       const protobuf::FieldDescriptor* code =
           reply->GetDescriptor()->FindFieldByName("code");
-      if (code != nullptr && code->type() == protobuf::FieldDescriptor::TYPE_INT32) {
+      if (code != nullptr &&
+          code->type() == protobuf::FieldDescriptor::TYPE_INT32) {
         outcome.code = static_cast<grpc::StatusCode>(
             reply->GetReflection()->GetInt32(*reply, code));
       }
@@ -329,8 +331,8 @@ Outcome CallMethod(grpc::Channel* channel,
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {
   }
-  if (outcome.code == grpc::StatusCode::OK && status.error_code() !=
-                                                   grpc::StatusCode::CANCELLED) {
+  if (outcome.code == grpc::StatusCode::OK &&
+      status.error_code() != grpc::StatusCode::CANCELLED) {
     outcome.code = status.error_code();
     outcome.message = status.error_message();
   }
@@ -343,14 +345,15 @@ class AuthorizationMatrixTest : public ::testing::Test {
     dir_ = std::string(std::getenv("TEST_TMPDIR")) + "/matrix";
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ + "/certs");
-    LT_ASSERT_OK_AND_ASSIGN(
-        ca_, pki::CertificateAuthority::Create("Test CA", pki::KeyType::kEcdsaP256,
-                                               Utc(2020, 1, 1), Utc(2040, 1, 1)));
+    LT_ASSERT_OK_AND_ASSIGN(ca_, pki::CertificateAuthority::Create(
+                                     "Test CA", pki::KeyType::kEcdsaP256,
+                                     Utc(2020, 1, 1), Utc(2040, 1, 1)));
     pki::LeafSpec platform = Leaf("OP.91", "system");
     platform.server = true;
     platform.dns_names = {"localhost"};
     platform.ip_addresses = {"127.0.0.1"};
-    LT_ASSERT_OK_AND_ASSIGN(pki::IssuedCertificate issued, ca_->Issue(platform));
+    LT_ASSERT_OK_AND_ASSIGN(pki::IssuedCertificate issued,
+                            ca_->Issue(platform));
     Write("ca.pem", *ca_->CertificatePem());
     Write("platform.pem", *pki::CertificateToPem(issued.certificate.get()));
     Write("platform.key", *pki::PrivateKeyToPem(issued.key.get()));
@@ -362,12 +365,12 @@ class AuthorizationMatrixTest : public ::testing::Test {
     LT_ASSERT_OK_AND_ASSIGN(daemon_, Daemon::Start(options));
     Populate();
 
-    const char* agencies[kCallers] = {"AG.911", "AG.912",  "AG.91",
-                                      "AG.91101", "AG.92", "OP.91",
-                                      "AU.91",  nullptr,  "AG.911"};
-    const char* roles[kCallers] = {"system", "system",   "system",
-                                   "system", "system",   "operator",
-                                   "auditor", nullptr,   "system"};
+    const char* agencies[kCallers] = {"AG.911",   "AG.912", "AG.91",
+                                      "AG.91101", "AG.92",  "OP.91",
+                                      "AU.91",    nullptr,  "AG.911"};
+    const char* roles[kCallers] = {"system",  "system", "system",
+                                   "system",  "system", "operator",
+                                   "auditor", nullptr,  "system"};
     for (int i = 0; i < kCallers; ++i) {
       MtlsFiles files;
       files.ca_pem = *ca_->CertificatePem();
@@ -388,7 +391,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
     }
   }
 
-  static pki::LeafSpec Leaf(const std::string& agency, const std::string& role) {
+  static pki::LeafSpec Leaf(const std::string& agency,
+                            const std::string& role) {
     pki::LeafSpec spec;
     spec.common_name = agency;
     spec.agency_code = agency;
@@ -416,9 +420,10 @@ class AuthorizationMatrixTest : public ::testing::Test {
     auto unit = [&](const std::string& code, const std::string& level,
                     const std::string& parent) {
       std::string parents =
-          parent.empty() ? "" : absl::StrCat(R"(, "parents": [{"parent": "units/)",
-                                             parent,
-                                             R"(", "valid": {"start": {"year": 2020,
+          parent.empty()
+              ? ""
+              : absl::StrCat(R"(, "parents": [{"parent": "units/)", parent,
+                             R"(", "valid": {"start": {"year": 2020,
                                              "month": 1, "day": 1}}}])");
       std::string kind = level == "PROVINCE"   ? "PROVINCE"
                          : level == "DISTRICT" ? "RURAL_DISTRICT"
@@ -438,10 +443,13 @@ class AuthorizationMatrixTest : public ::testing::Test {
     unit("912", "DISTRICT", "91");
     unit("91101", "COMMUNE", "911");
     for (auto [code, unit_code] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"AG.911", "911"}, {"AG.912", "912"},     {"AG.91", "91"},
-             {"AG.91101", "91101"}, {"AG.92", "92"},   {"OP.91", "91"},
-             {"AU.91", "91"}}) {
+         std::vector<std::pair<std::string, std::string>>{{"AG.911", "911"},
+                                                          {"AG.912", "912"},
+                                                          {"AG.91", "91"},
+                                                          {"AG.91101", "91101"},
+                                                          {"AG.92", "92"},
+                                                          {"OP.91", "91"},
+                                                          {"AU.91", "91"}}) {
       create("lienthong.registry.v1.AgencyService.CreateAgency",
              absl::StrCat(R"({"agency": {"code": ")", code,
                           R"(", "displayName": "Agency )", code,

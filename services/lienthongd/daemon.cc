@@ -15,8 +15,8 @@
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "libs/clock/clock.h"
 #include "libs/authz/hierarchy_authorizer.h"
+#include "libs/clock/clock.h"
 #include "libs/log/logger.h"
 #include "libs/server/mtls.h"
 #include "libs/status/status_details.h"
@@ -152,9 +152,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   // this cache lookup, attached once the server runs.
   daemon->registry_lookup_ = std::make_unique<ingestion::RegistryCacheLookup>();
   std::shared_ptr<grpc::ChannelCredentials> platform_credentials;
-  if (absl::Status secured = SecureTransport(*daemon, options, clock,
-                                             server_options,
-                                             platform_credentials);
+  if (absl::Status secured = SecureTransport(
+          *daemon, options, clock, server_options, platform_credentials);
       !secured.ok()) {
     return secured;
   }
@@ -393,7 +392,8 @@ absl::Status Daemon::SecureTransport(
             "for, and only on loopback"),
         "TLS_REQUIRED");
   }
-  absl::StatusOr<MtlsFiles> files = LoadMtlsFiles(options.certs_dir, "platform");
+  absl::StatusOr<MtlsFiles> files =
+      LoadMtlsFiles(options.certs_dir, "platform");
   if (!files.ok()) return files.status();
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MtlsServerCredentials(*files, clock);

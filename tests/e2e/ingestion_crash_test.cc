@@ -52,8 +52,7 @@ std::pair<pid_t, int> Start(const std::string& data_dir) {
     std::string data = "--data_dir=" + data_dir;
     std::string port = "--port_file=" + fifo;
     execl(Daemon().c_str(), "lienthongd", "--listen=127.0.0.1:0", "--plaintext",
-          data.c_str(),
-          port.c_str(), static_cast<char*>(nullptr));
+          data.c_str(), port.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   int port = 0;

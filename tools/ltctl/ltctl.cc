@@ -192,11 +192,11 @@ int Push(const std::vector<std::string>& files) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       Credentials();
   if (!credentials.ok()) {
-    std::fprintf(stderr, "ltctl: %s\n", credentials.status().ToString().c_str());
+    std::fprintf(stderr, "ltctl: %s\n",
+                 credentials.status().ToString().c_str());
     return kUsage;
   }
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), *credentials);
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), *credentials);
   auto ingestion = ingestion::v1::IngestionService::NewStub(channel);
   ValueTypeLookup types = IndicatorTypes(channel);
   int exit_code = 0;
