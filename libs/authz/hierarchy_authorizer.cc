@@ -65,24 +65,30 @@ absl::flat_hash_map<std::string, Rule> Rules() {
 HierarchyAuthorizer::HierarchyAuthorizer(const UnitDirectory* directory)
     : directory_(directory), rules_(Rules()) {}
 
+absl::Status HierarchyAuthorizer::Deny(const Call& call,
+                                       absl::string_view reason,
+                                       absl::string_view why) {
+  return WithErrorInfo(
+      absl::PermissionDeniedError(absl::StrCat(
+          call.caller.role, " of agency ", call.caller.identity, " may not ",
+          call.method,
+          call.resource.empty() ? "" : absl::StrCat(" ", call.resource), ": ",
+          why)),
+      reason,
+      {{"method", std::string(call.method)},
+       {"resource", std::string(call.resource)},
+       {"agency", call.caller.identity},
+       {"role", call.caller.role}});
+}
+
 absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
                                             absl::string_view method,
                                             absl::string_view resource) const {
   if (!caller.authenticated || caller.platform) return absl::OkStatus();
-  auto deny = [&](absl::string_view reason, absl::string_view why) {
-    return WithErrorInfo(
-        absl::PermissionDeniedError(absl::StrCat(
-            caller.role, " of agency ", caller.identity, " may not ", method,
-            resource.empty() ? "" : absl::StrCat(" ", resource), ": ", why)),
-        reason,
-        {{"method", std::string(method)},
-         {"resource", std::string(resource)},
-         {"agency", caller.identity},
-         {"role", caller.role}});
-  };
+  const Call call{caller, method, resource};
   auto rule = rules_.find(method);
   if (rule == rules_.end()) {
-    return deny("UNKNOWN_METHOD", "the policy does not know this method");
+    return Deny(call, "UNKNOWN_METHOD", "the policy does not know this method");
   }
   const bool system = caller.role == kSystem;
   const bool operator_role = caller.role == kOperator;
@@ -91,89 +97,82 @@ absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
       return absl::OkStatus();
     case Rule::kAdminister:
       if (operator_role) return absl::OkStatus();
-      return deny("ROLE_NOT_ALLOWED", "only operators administer the registry");
+      return Deny(call, "ROLE_NOT_ALLOWED",
+                  "only operators administer the registry");
     case Rule::kAuditRead:
       if (caller.role == kAuditor) return absl::OkStatus();
-      return deny("ROLE_NOT_ALLOWED", "only auditors read the audit log");
+      return Deny(call, "ROLE_NOT_ALLOWED", "only auditors read the audit log");
     case Rule::kSubmit:
     case Rule::kTaskProgress:
     case Rule::kDocumentParty:
       if (system) return absl::OkStatus();
-      return deny("ROLE_NOT_ALLOWED", "only agency systems do this");
+      return Deny(call, "ROLE_NOT_ALLOWED", "only agency systems do this");
     case Rule::kOwnAgency:
       if (!system) {
-        return deny("ROLE_NOT_ALLOWED",
+        return Deny(call, "ROLE_NOT_ALLOWED",
                     "only agency systems exchange documents");
       }
       if (resource == absl::StrCat("agencies/", caller.identity)) {
         return absl::OkStatus();
       }
-      return deny("NOT_CALLERS_AGENCY",
+      return Deny(call, "NOT_CALLERS_AGENCY",
                   "an agency acts only for itself (its own inbox, sends and "
                   "answers)");
     case Rule::kWriteOwnUnit: {
       if (!system) {
-        return deny("ROLE_NOT_ALLOWED", "only agency systems write values");
+        return Deny(call, "ROLE_NOT_ALLOWED",
+                    "only agency systems write values");
       }
-      absl::StatusOr<std::string> own =
-          directory_->UnitOfAgency(caller.identity);
-      if (!own.ok() && own.status().code() != absl::StatusCode::kNotFound) {
-        return own.status();
-      }
-      if (!own.ok()) {
-        return deny("CALLER_AGENCY_UNKNOWN", "the registry has no such agency");
-      }
+      absl::StatusOr<std::string> own = OwnUnit(call);
+      if (!own.ok()) return own.status();
       if (*own == resource) return absl::OkStatus();
-      return deny("NOT_OWN_UNIT",
+      return Deny(call, "NOT_OWN_UNIT",
                   absl::StrCat("an agency writes data for its own unit (", *own,
                                ") only"));
     }
     case Rule::kReadUnit:
-      if (!system && !operator_role) {
-        return deny("ROLE_NOT_ALLOWED", "auditors read the audit log only");
-      }
       // The province's operators see all of its data.
       if (operator_role) return absl::OkStatus();
-      if (absl::Status status = ReadUnit(caller, resource); !status.ok()) {
-        if (status.code() != absl::StatusCode::kPermissionDenied) return status;
-        return deny(ErrorReason(status), status.message());
+      if (!system) {
+        return Deny(call, "ROLE_NOT_ALLOWED",
+                    "auditors read the audit log only");
       }
-      return absl::OkStatus();
+      return ReadUnit(call);
   }
-  return deny("UNKNOWN_METHOD", "the policy does not know this method");
+  return Deny(call, "UNKNOWN_METHOD", "the policy does not know this method");
 }
 
-absl::Status HierarchyAuthorizer::ReadUnit(const Caller& caller,
-                                           absl::string_view resource) const {
-  absl::StatusOr<std::string> own = directory_->UnitOfAgency(caller.identity);
-  if (!own.ok() && own.status().code() != absl::StatusCode::kNotFound) {
-    return own.status();
+absl::StatusOr<std::string> HierarchyAuthorizer::OwnUnit(
+    const Call& call) const {
+  absl::StatusOr<std::string> own =
+      directory_->UnitOfAgency(call.caller.identity);
+  if (own.status().code() == absl::StatusCode::kNotFound) {
+    return Deny(call, "CALLER_AGENCY_UNKNOWN",
+                "the registry has no such agency");
   }
-  if (!own.ok()) {
-    return WithErrorInfo(
-        absl::PermissionDeniedError("the registry has no such agency"),
-        "CALLER_AGENCY_UNKNOWN");
-  }
-  if (resource.empty()) {
+  return own;
+}
+
+absl::Status HierarchyAuthorizer::ReadUnit(const Call& call) const {
+  absl::StatusOr<std::string> own = OwnUnit(call);
+  if (!own.ok()) return own.status();
+  if (call.resource.empty()) {
     absl::StatusOr<bool> top = directory_->IsTopLevel(*own);
     if (!top.ok()) return top.status();
     if (*top) return absl::OkStatus();
-    return WithErrorInfo(
-        absl::PermissionDeniedError(absl::StrCat(
-            "reading across all units needs a provincial agency; name a unit "
-            "at or under ",
-            *own)),
-        "WHOLE_PLATFORM_READ");
+    return Deny(call, "WHOLE_PLATFORM_READ",
+                absl::StrCat("reading across all units needs a provincial "
+                             "agency; name a unit at or under ",
+                             *own));
   }
   // Plans and feed positions are not unit data.
-  if (!absl::StartsWith(resource, "units/")) return absl::OkStatus();
-  absl::StatusOr<bool> within = directory_->IsWithin(resource, *own);
+  if (!absl::StartsWith(call.resource, "units/")) return absl::OkStatus();
+  absl::StatusOr<bool> within = directory_->IsWithin(call.resource, *own);
   if (!within.ok()) return within.status();
   if (*within) return absl::OkStatus();
-  return WithErrorInfo(absl::PermissionDeniedError(absl::StrCat(
-                           "a unit reads its own data and its descendants' (",
-                           *own, " and below)")),
-                       "OUTSIDE_CALLERS_UNIT");
+  return Deny(call, "OUTSIDE_CALLERS_UNIT",
+              absl::StrCat("a unit reads its own data and its descendants' (",
+                           *own, " and below)"));
 }
 
 }  // namespace lienthong::authz

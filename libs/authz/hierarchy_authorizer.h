@@ -28,6 +28,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "libs/server/authorizer.h"
 
 namespace lienthong::authz {
@@ -61,7 +62,20 @@ class HierarchyAuthorizer final : public Authorizer {
   };
 
  private:
-  absl::Status ReadUnit(const Caller& caller, absl::string_view resource) const;
+  // The call being decided, for denials.
+  struct Call {
+    const Caller& caller;
+    absl::string_view method;
+    absl::string_view resource;
+  };
+  // PERMISSION_DENIED with `reason`, saying `why`.
+  static absl::Status Deny(const Call& call, absl::string_view reason,
+                           absl::string_view why);
+  // The caller's unit; a denial (CALLER_AGENCY_UNKNOWN) when the registry does
+  // not know its agency.
+  absl::StatusOr<std::string> OwnUnit(const Call& call) const;
+  // A system's read of `call.resource`, by the hierarchy.
+  absl::Status ReadUnit(const Call& call) const;
 
   const UnitDirectory* directory_;
   absl::flat_hash_map<std::string, Rule> rules_;

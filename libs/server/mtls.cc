@@ -2,38 +2,17 @@
 
 #include <arpa/inet.h>
 
-#include <filesystem>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
-#include "libs/file/read_file.h"
 #include "libs/pki/certificate_verifier.h"
 #include "libs/pki/key_material.h"
 #include "libs/server/certificate_auth_processor.h"
 
 namespace lienthong {
-
-absl::StatusOr<MtlsFiles> LoadMtlsFiles(absl::string_view certs_dir,
-                                        absl::string_view name) {
-  const std::filesystem::path dir(std::string{certs_dir});
-  MtlsFiles files;
-  for (auto [file, text] : {std::pair{std::string("ca.pem"), &files.ca_pem},
-                            {absl::StrCat(name, ".pem"), &files.cert_pem},
-                            {absl::StrCat(name, ".key"), &files.key_pem}}) {
-    absl::StatusOr<std::string> read = ReadFile((dir / file).string());
-    if (!read.ok()) return read.status();
-    *text = *std::move(read);
-  }
-  if (std::filesystem::exists(dir / "crl.pem")) {
-    absl::StatusOr<std::string> crl = ReadFile((dir / "crl.pem").string());
-    if (!crl.ok()) return crl.status();
-    files.crl_pem = *std::move(crl);
-  }
-  return files;
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
     const MtlsFiles& files, const Clock* clock) {

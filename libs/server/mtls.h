@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "libs/pki/pki_files.h"
 
 namespace grpc {
 class ChannelCredentials;
@@ -20,18 +21,8 @@ namespace lienthong {
 
 class Clock;
 
-// PEM texts of one party's TLS material.
-struct MtlsFiles {
-  std::string ca_pem;    // the provincial CA (trust anchor)
-  std::string crl_pem;   // revocations; empty when the directory has none
-  std::string cert_pem;  // this party's certificate
-  std::string key_pem;   // its private key
-};
-
-// Reads ca.pem, crl.pem if present, {name}.pem and {name}.key from
-// `certs_dir`. NOT_FOUND (FILE_UNREADABLE) names a missing file.
-absl::StatusOr<MtlsFiles> LoadMtlsFiles(absl::string_view certs_dir,
-                                        absl::string_view name);
+// One party's TLS material (pki::LoadPkiFiles reads it from a directory).
+using MtlsFiles = pki::PkiFiles;
 
 // Server credentials presenting `files`' certificate and asking every client
 // for one; each call's certificate is then verified against the CA and CRL at

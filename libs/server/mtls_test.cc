@@ -231,9 +231,17 @@ TEST(LoopbackTest, OnlyLoopbackHostsCount) {
   EXPECT_FALSE(IsLoopbackAddress("127.example.org:50051"));
 }
 
-TEST(LoadMtlsFilesTest, NamesAMissingFile) {
+TEST(MtlsServerCredentialsTest, RefusesACaThatDoesNotParse) {
+  MtlsFiles files;
+  files.ca_pem = "not a certificate";
+  FakeClock clock(TestNow());
+  EXPECT_EQ(MtlsServerCredentials(files, &clock).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(LoadPkiFilesTest, NamesAMissingFile) {
   absl::StatusOr<MtlsFiles> files =
-      LoadMtlsFiles(::testing::TempDir(), "nobody");
+      pki::LoadPkiFiles(::testing::TempDir(), "nobody");
   EXPECT_EQ(files.status().code(), absl::StatusCode::kNotFound);
 }
 

@@ -1,30 +1,22 @@
 #include "services/documents/document_pki.h"
 
-#include <filesystem>
 #include <utility>
 #include <vector>
 
-#include "libs/file/read_file.h"
+#include "libs/pki/pki_files.h"
 
 namespace lienthong::documents {
 absl::StatusOr<DocumentPki> LoadDocumentPki(const std::string& certs_dir) {
-  const std::filesystem::path dir(certs_dir);
-  absl::StatusOr<std::string> ca = ReadFile((dir / "ca.pem").string());
-  if (!ca.ok()) return ca.status();
+  absl::StatusOr<pki::PkiFiles> files =
+      pki::LoadPkiFiles(certs_dir, "platform");
+  if (!files.ok()) return files.status();
   std::vector<std::string> crls;
-  if (std::filesystem::exists(dir / "crl.pem")) {
-    absl::StatusOr<std::string> crl = ReadFile((dir / "crl.pem").string());
-    if (!crl.ok()) return crl.status();
-    crls.push_back(*std::move(crl));
-  }
+  if (!files->crl_pem.empty()) crls.push_back(files->crl_pem);
   absl::StatusOr<pki::CertificateVerifier> verifier =
-      pki::CertificateVerifier::Create({*ca}, crls);
+      pki::CertificateVerifier::Create({files->ca_pem}, crls);
   if (!verifier.ok()) return verifier.status();
-  absl::StatusOr<std::string> key = ReadFile((dir / "platform.key").string());
-  if (!key.ok()) return key.status();
-  absl::StatusOr<std::string> cert = ReadFile((dir / "platform.pem").string());
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<ReceiptSigner> receipts = ReceiptSigner::FromPem(*key, *cert);
+  absl::StatusOr<ReceiptSigner> receipts =
+      ReceiptSigner::FromPem(files->key_pem, files->cert_pem);
   if (!receipts.ok()) return receipts.status();
   DocumentPki pki;
   pki.verifier =

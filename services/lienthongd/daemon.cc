@@ -393,7 +393,7 @@ absl::Status Daemon::SecureTransport(
         "TLS_REQUIRED");
   }
   absl::StatusOr<MtlsFiles> files =
-      LoadMtlsFiles(options.certs_dir, "platform");
+      pki::LoadPkiFiles(options.certs_dir, "platform");
   if (!files.ok()) return files.status();
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MtlsServerCredentials(*files, clock);

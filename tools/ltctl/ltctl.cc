@@ -25,7 +25,6 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "libs/file/read_file.h"
 #include "libs/server/mtls.h"
 #include "libs/status/grpc_status.h"
 #include "lienthong/registry/v1/indicator.grpc.pb.h"
@@ -70,15 +69,9 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
   if (ca.empty() && cert.empty() && key.empty()) {
     return grpc::InsecureChannelCredentials();
   }
-  MtlsFiles files;
-  for (auto [path, text] : {std::pair{ca, &files.ca_pem},
-                            {cert, &files.cert_pem},
-                            {key, &files.key_pem}}) {
-    absl::StatusOr<std::string> read = ReadFile(path);
-    if (!read.ok()) return read.status();
-    *text = *std::move(read);
-  }
-  return MtlsChannelCredentials(files);
+  absl::StatusOr<MtlsFiles> files = pki::ReadPkiFiles(ca, cert, key);
+  if (!files.ok()) return files.status();
+  return MtlsChannelCredentials(*files);
 }
 
 ValueTypeLookup IndicatorTypes(std::shared_ptr<grpc::Channel> channel) {
