@@ -18,6 +18,24 @@ int Millis(absl::Duration d) {
   return static_cast<int>(absl::ToInt64Milliseconds(d));
 }
 
+// Lets ServerOptions share a factory, while gRPC wants to own one per server.
+class SharedInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit SharedInterceptorFactory(
+      std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+          factory)
+      : factory_(std::move(factory)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return factory_->CreateServerInterceptor(info);
+  }
+
+ private:
+  std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+      factory_;
+};
+
 std::string HostOf(const std::string& address) {
   size_t colon = address.rfind(':');
   return colon == std::string::npos ? address : address.substr(0, colon);
@@ -66,6 +84,15 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);
+  }
+  if (!options.interceptors.empty()) {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        creators;
+    for (const auto& factory : options.interceptors) {
+      creators.push_back(std::make_unique<SharedInterceptorFactory>(factory));
+    }
+    builder.experimental().SetInterceptorCreators(std::move(creators));
   }
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

@@ -14,6 +14,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "libs/server/authorizer.h"
 
 namespace lienthong {
@@ -40,6 +41,10 @@ struct ServerOptions {
   int max_receive_message_bytes = 16 << 20;
   int max_send_message_bytes = 16 << 20;
   KeepalivePolicy keepalive;
+  // Interceptors every call passes through, in order (e.g. the audit log's).
+  std::vector<
+      std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
   // Logger for lifecycle events; must outlive the server. Null: no logs.
   const Logger* logger = nullptr;
 };

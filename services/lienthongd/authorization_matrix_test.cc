@@ -32,6 +32,7 @@
 #include "libs/pki/key_material.h"
 #include "libs/server/mtls.h"
 #include "libs/testing/status_matchers.h"
+#include "lienthong/audit/v1/audit_service.grpc.pb.h"
 #include "services/lienthongd/daemon.h"
 
 namespace lienthong {
@@ -84,6 +85,8 @@ constexpr char kSystemsAndOperators[] = "AAAAAADDD";
 constexpr char kSystems[] = "AAAAADDDD";
 // The agency itself.
 constexpr char kOwnOnly[] = "ADDDDDDDD";
+// Auditors.
+constexpr char kAuditors[] = "DDDDDDADD";
 
 std::vector<Row> Matrix() {
   const std::string rows911 =
@@ -246,6 +249,9 @@ std::vector<Row> Matrix() {
       {doc + "DownloadAttachment",
        absl::StrCat(R"({"attachment": "attachments/)", none, R"("})"),
        kSystems},
+      // The audit log.
+      {"lienthong.audit.v1.AuditService/ListAuditRecords", "{}", kAuditors},
+      {"lienthong.audit.v1.AuditService/VerifyAuditLog", "{}", kAuditors},
   };
 }
 
@@ -518,10 +524,82 @@ TEST_F(AuthorizationMatrixTest, EveryRpcAllowsAndRefusesTheRightCallers) {
       rows.erase(row);
     }
   }
-  EXPECT_GE(checked, 70);
+  EXPECT_GE(checked, 72);
   for (const auto& [method, row] : rows) {
     ADD_FAILURE() << method << " has a row but is not served";
   }
+}
+
+// Every mutating call, allowed or refused, lands in the hash-chained audit log
+// with who, what, when, request_id and result; reads do not; auditors read it
+// and its chain verifies.
+TEST_F(AuthorizationMatrixTest, MutationsAreAuditedWithWhoWhatAndResult) {
+  const protobuf::MethodDescriptor* submit =
+      protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+          "lienthong.ingestion.v1.IngestionService.SubmitValues");
+  const protobuf::MethodDescriptor* get_unit =
+      protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+          "lienthong.registry.v1.AdminUnitService.GetUnit");
+  auto values = [](const std::string& request_id) {
+    return absl::StrCat(
+        R"({"options": {"schedule": "schedules/mx", "requestId": ")",
+        request_id, R"("}, "rows": [{"unit": "units/911",
+        "indicator": "indicators/MX.SO", "period": "2025-M06",
+        "value": {"count": "7"}}]})");
+  };
+  EXPECT_EQ(CallMethod(channels_[kOwn].get(), submit, values("audit-own")).code,
+            grpc::StatusCode::OK);
+  EXPECT_EQ(
+      CallMethod(channels_[kSibling].get(), submit, values("audit-sib")).code,
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      CallMethod(channels_[kOwn].get(), get_unit, R"({"name": "units/911"})")
+          .code,
+      grpc::StatusCode::OK);
+
+  auto audit = audit::v1::AuditService::NewStub(channels_[kAuditor]);
+  audit::v1::ListAuditRecordsRequest list;
+  list.set_page_size(1000);
+  audit::v1::ListAuditRecordsResponse page;
+  grpc::ClientContext list_context;
+  ASSERT_TRUE(audit->ListAuditRecords(&list_context, list, &page).ok());
+  const audit::v1::AuditRecord* own = nullptr;
+  const audit::v1::AuditRecord* sibling = nullptr;
+  std::string previous_hash;
+  int64_t sequence = 0;
+  for (const audit::v1::AuditRecord& record : page.records()) {
+    EXPECT_EQ(record.sequence(), ++sequence);
+    EXPECT_EQ(record.previous_hash(), previous_hash);
+    previous_hash = record.hash();
+    EXPECT_FALSE(absl::StrContains(record.method(), "/Get")) << record.method();
+    if (record.request_id() == "audit-own") own = &record;
+    if (record.request_id() == "audit-sib") sibling = &record;
+  }
+  // The fixture's set-up (units, agencies, ...) came first.
+  EXPECT_GT(page.records_size(), 10);
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->agency(), "AG.911");
+  EXPECT_EQ(own->role(), "system");
+  EXPECT_EQ(own->method(),
+            "/lienthong.ingestion.v1.IngestionService/SubmitValues");
+  EXPECT_EQ(own->result_code(), "OK");
+  EXPECT_EQ(own->request_sha256().size(), 64u);
+  EXPECT_EQ(own->time().seconds(), absl::ToUnixSeconds(Utc(2025, 7, 1)));
+  ASSERT_NE(sibling, nullptr);
+  EXPECT_EQ(sibling->agency(), "AG.912");
+  EXPECT_EQ(sibling->result_code(), "PERMISSION_DENIED");
+  EXPECT_EQ(sibling->result_reason(), "NOT_OWN_UNIT");
+  EXPECT_NE(sibling->request_sha256(), own->request_sha256());
+
+  audit::v1::VerifyAuditLogRequest verify;
+  verify.set_anchor_sequence(own->sequence());
+  verify.set_anchor_hash(own->hash());
+  audit::v1::VerifyAuditLogResponse verdict;
+  grpc::ClientContext verify_context;
+  ASSERT_TRUE(audit->VerifyAuditLog(&verify_context, verify, &verdict).ok());
+  EXPECT_TRUE(verdict.intact()) << verdict.failure();
+  EXPECT_EQ(verdict.head_sequence(), page.records_size());
+  EXPECT_EQ(verdict.head_hash(), previous_hash);
 }
 
 }  // namespace

@@ -15,11 +15,16 @@
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "libs/audit/audit_log.h"
+#include "libs/audit/sqlite_audit_store.h"
 #include "libs/authz/hierarchy_authorizer.h"
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
+#include "libs/server/audit_interceptor.h"
 #include "libs/server/mtls.h"
 #include "libs/status/status_details.h"
+#include "services/audit/audit_reader.h"
+#include "services/audit/audit_service.h"
 #include "services/documents/document_exchange.h"
 #include "services/documents/document_pki.h"
 #include "services/documents/document_service.h"
@@ -158,6 +163,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     return secured;
   }
   daemon->authorizer_ = server_options.authorizer;
+  if (absl::Status audited =
+          StartAudit(*daemon, options, clock, server_options);
+      !audited.ok()) {
+    return audited;
+  }
 
   // Each service keeps its own database under the data directory. Registry
   // writes go through decorators that tell watchers (caches) what changed.
@@ -333,6 +343,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       {"lienthong.reporting.v1.ReportingService",
        daemon->reporting_service_.get()},
   };
+  services.push_back(
+      {"lienthong.audit.v1.AuditService", daemon->audit_service_.get()});
   if (daemon->document_service_ != nullptr) {
     services.push_back({"lienthong.documents.v1.DocumentService",
                         daemon->document_service_.get()});
@@ -406,6 +418,25 @@ absl::Status Daemon::SecureTransport(
     server_options.authorizer = std::make_shared<authz::HierarchyAuthorizer>(
         daemon.unit_directory_.get());
   }
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartAudit(Daemon& daemon, const DaemonOptions& options,
+                                const Clock* clock,
+                                ServerOptions& server_options) {
+  absl::StatusOr<std::unique_ptr<audit::SqliteAuditStore>> store =
+      audit::SqliteAuditStore::Open(
+          (std::filesystem::path(options.data_dir) / "audit.db").string());
+  if (!store.ok()) return store.status();
+  daemon.audit_store_ = *std::move(store);
+  daemon.audit_log_ =
+      std::make_unique<audit::AuditLog>(daemon.audit_store_.get(), clock);
+  daemon.audit_reader_ =
+      std::make_unique<audit::AuditReader>(daemon.audit_store_.get());
+  daemon.audit_service_ = std::make_unique<audit::AuditServiceImpl>(
+      daemon.audit_reader_.get(), daemon.authorizer_.get());
+  server_options.interceptors.push_back(
+      AuditInterceptorFactory(daemon.audit_log_.get(), options.server.logger));
   return absl::OkStatus();
 }
 

@@ -23,6 +23,13 @@ namespace lienthong {
 class Clock;
 class Logger;
 
+namespace audit {
+class AuditLog;
+class AuditReader;
+class AuditServiceImpl;
+class SqliteAuditStore;
+}  // namespace audit
+
 namespace authz {
 class UnitDirectory;
 }  // namespace authz
@@ -123,6 +130,10 @@ class Daemon {
       Daemon& daemon, const DaemonOptions& options, const Clock* clock,
       ServerOptions& server_options,
       std::shared_ptr<grpc::ChannelCredentials>& platform_credentials);
+  // Opens the audit log and audits every mutating call through it.
+  static absl::Status StartAudit(Daemon& daemon, const DaemonOptions& options,
+                                 const Clock* clock,
+                                 ServerOptions& server_options);
   // Opens the document exchange's stores and PKI.
   static absl::Status StartDocuments(Daemon& daemon,
                                      const DaemonOptions& options,
@@ -132,6 +143,10 @@ class Daemon {
   std::unique_ptr<Clock> system_clock_;
   std::unique_ptr<authz::UnitDirectory> unit_directory_;
   std::shared_ptr<const Authorizer> authorizer_;
+  std::unique_ptr<audit::SqliteAuditStore> audit_store_;
+  std::unique_ptr<audit::AuditLog> audit_log_;
+  std::unique_ptr<audit::AuditReader> audit_reader_;
+  std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<registry::RegistryRevision> registry_revision_;
   std::unique_ptr<registry::SqliteUnitStore> sqlite_unit_store_;
   std::unique_ptr<registry::NotifyingUnitStore> unit_store_;

@@ -275,4 +275,17 @@ status=0
 wait "$pid" || status=$?
 [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 grep -q "event=server.stopped" "$work/log" || fail "no graceful stop in the log"
-echo "PASS: lienthongd serves health, reflection, the registry, ingestion (also through ltctl) rollups, completeness, achievement and documents; stops on SIGTERM"
+
+# Every mutation above is in the hash-chained audit log, which verifies; an
+# anchor the log does not hold is reported as tampering (exit status 1).
+lt_audit="$root/bazel-bin/services/audit/lt-audit"
+"$lt_audit" verify --db="$work/var/audit.db" >"$work/audit" \
+  || fail "audit log does not verify: $(cat "$work/audit")"
+grep -q '"intact": true' "$work/audit" || fail "audit: $(cat "$work/audit")"
+grep -q '"records_checked": 0,' "$work/audit" && fail "no mutation was audited"
+status=0
+"$lt_audit" verify --db="$work/var/audit.db" --anchor="1:$(printf '0%.0s' {1..64})" \
+  >"$work/audit" || status=$?
+[ "$status" -eq 1 ] && grep -q '"failure": "ANCHOR_MISMATCH"' "$work/audit" \
+  || fail "a wrong anchor was not reported (status $status): $(cat "$work/audit")"
+echo "PASS: lienthongd serves health, reflection, the registry, ingestion (also through ltctl) rollups, completeness, achievement and documents; stops on SIGTERM; its audit log verifies"
