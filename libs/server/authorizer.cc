@@ -8,6 +8,10 @@ namespace lienthong {
 Caller CallerOf(const grpc::ServerContextBase& context) {
   Caller caller;
   caller.peer = context.peer();
+  caller.call = &context;
+  if (context.deadline() != std::chrono::system_clock::time_point::max()) {
+    caller.deadline = absl::FromChrono(context.deadline());
+  }
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) return caller;
   for (const grpc::string_ref& value :

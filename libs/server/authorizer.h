@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace grpc {
 class ServerContextBase;
@@ -36,6 +37,11 @@ struct Caller {
   // The caller presented the platform's own certificate: a service-to-service
   // call, trusted like an in-process one.
   bool platform = false;
+  // The call itself (its server context), so per-call admission happens once
+  // however many resources a call authorizes; null outside a server call.
+  const void* call = nullptr;
+  // When the caller gives up; InfiniteFuture when it set no deadline.
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 // Decides whether a caller may perform a method on a resource.

@@ -43,6 +43,24 @@ absl::Status WithFieldViolations(
   return status;
 }
 
+absl::Status WithRetryInfo(absl::Status status, absl::Duration delay) {
+  if (status.ok()) return status;
+  google::rpc::RetryInfo info;
+  const int64_t micros = absl::ToInt64Microseconds(delay);
+  info.mutable_retry_delay()->set_seconds(micros / 1000000);
+  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(micros % 1000000) *
+                                        1000);
+  status.SetPayload(kRetryInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::optional<absl::Duration> RetryDelay(const absl::Status& status) {
+  google::rpc::RetryInfo info;
+  if (!ParsePayload(status, kRetryInfoTypeUrl, &info)) return absl::nullopt;
+  return absl::Seconds(info.retry_delay().seconds()) +
+         absl::Nanoseconds(info.retry_delay().nanos());
+}
+
 absl::Status InvalidArgumentWithViolations(
     absl::string_view message, absl::string_view reason,
     const std::vector<FieldViolation>& violations) {

@@ -13,6 +13,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
 
 namespace lienthong {
 
@@ -25,6 +27,8 @@ inline constexpr absl::string_view kErrorInfoTypeUrl =
     "type.googleapis.com/google.rpc.ErrorInfo";
 inline constexpr absl::string_view kBadRequestTypeUrl =
     "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kRetryInfoTypeUrl =
+    "type.googleapis.com/google.rpc.RetryInfo";
 
 // One invalid field of a request: `field` is a path such as
 // "rows[3].value.percent".
@@ -47,6 +51,13 @@ absl::Status WithErrorInfo(
 // Returns `status` with a google.rpc.BadRequest payload listing `violations`.
 absl::Status WithFieldViolations(absl::Status status,
                                  const std::vector<FieldViolation>& violations);
+
+// Returns `status` with a google.rpc.RetryInfo payload: the caller should wait
+// `delay` before trying again.
+absl::Status WithRetryInfo(absl::Status status, absl::Duration delay);
+
+// The RetryInfo delay of `status`, or none when it carries none.
+absl::optional<absl::Duration> RetryDelay(const absl::Status& status);
 
 // INVALID_ARGUMENT with reason and field violations: the error for rejected
 // input.

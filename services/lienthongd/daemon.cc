@@ -20,7 +20,9 @@
 #include "libs/authz/hierarchy_authorizer.h"
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
+#include "libs/server/admission.h"
 #include "libs/server/audit_interceptor.h"
+#include "libs/server/call_limiter.h"
 #include "libs/server/mtls.h"
 #include "libs/status/status_details.h"
 #include "services/audit/audit_reader.h"
@@ -142,6 +144,16 @@ absl::Status LoadNationalUnits(registry::UnitImporter& importer,
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     const DaemonOptions& options) {
+  const CallLimits& limits = options.limits;
+  if (!(limits.calls_per_second > 0) || !(limits.burst >= 1) ||
+      limits.max_calls_per_identity < 1 || limits.max_calls < 1 ||
+      limits.max_identities < 1) {
+    return WithErrorInfo(
+        absl::InvalidArgumentError(
+            "limits must be positive: rate_limit > 0, rate_burst >= 1, "
+            "max_calls_per_agency >= 1, max_calls >= 1"),
+        "INVALID_LIMITS");
+  }
   std::unique_ptr<Daemon> daemon(new Daemon());
   absl::StatusOr<int> lock = LockDataDir(options.data_dir);
   if (!lock.ok()) return lock.status();
@@ -412,12 +424,20 @@ absl::Status Daemon::SecureTransport(
   if (!credentials.ok()) return credentials.status();
   server_options.credentials = *credentials;
   platform_credentials = MtlsChannelCredentials(*files);
-  if (server_options.authorizer == nullptr) {
+  std::shared_ptr<const Authorizer> policy = server_options.authorizer;
+  if (policy == nullptr) {
     daemon.unit_directory_ =
         std::make_unique<RegistryUnitDirectory>(daemon.registry_lookup_.get());
-    server_options.authorizer = std::make_shared<authz::HierarchyAuthorizer>(
+    policy = std::make_shared<authz::HierarchyAuthorizer>(
         daemon.unit_directory_.get());
   }
+  // Admission first: agencies within their limits, platform calls with a
+  // deadline; each call's place is freed when it ends.
+  daemon.call_limiter_ = std::make_unique<CallLimiter>(options.limits, clock);
+  server_options.authorizer = std::make_shared<AdmittingAuthorizer>(
+      std::move(policy), daemon.call_limiter_.get());
+  server_options.interceptors.push_back(
+      CallReleaseInterceptorFactory(daemon.call_limiter_.get()));
   return absl::OkStatus();
 }
 

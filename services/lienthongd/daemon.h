@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/server/call_limiter.h"
 #include "libs/server/grpc_server.h"
 
 namespace grpc {
@@ -105,6 +106,8 @@ struct DaemonOptions {
   // Serve plain text, trusting every caller: only on a loopback address, and
   // only when asked for. Otherwise certs_dir is required.
   bool plaintext = false;
+  // Per-agency rate and calls in flight, and all calls in flight (mTLS only).
+  CallLimits limits;
 };
 
 // A running daemon.
@@ -119,6 +122,8 @@ class Daemon {
   const std::vector<std::string>& service_names() const {
     return service_names_;
   }
+  // Admission of agency calls; null on plain text.
+  const CallLimiter* call_limiter() const { return call_limiter_.get(); }
 
   // Reports NOT_SERVING, then lets calls in flight finish within `grace`.
   void Shutdown(absl::Duration grace);
@@ -142,6 +147,7 @@ class Daemon {
   int data_dir_lock_fd_ = -1;
   std::unique_ptr<Clock> system_clock_;
   std::unique_ptr<authz::UnitDirectory> unit_directory_;
+  std::unique_ptr<CallLimiter> call_limiter_;
   std::shared_ptr<const Authorizer> authorizer_;
   std::unique_ptr<audit::SqliteAuditStore> audit_store_;
   std::unique_ptr<audit::AuditLog> audit_log_;

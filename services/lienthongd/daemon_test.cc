@@ -85,5 +85,15 @@ TEST(DaemonTest, RefusesToServeWithoutTlsUnlessAskedOnLoopback) {
   EXPECT_EQ(ErrorReason(daemon.status()), "PLAINTEXT_NOT_LOOPBACK");
 }
 
+TEST(DaemonTest, RefusesLimitsThatAdmitNothing) {
+  DaemonOptions options;
+  options.data_dir = TestDir("bad_limits");
+  options.plaintext = true;
+  options.limits.calls_per_second = 0;
+  absl::StatusOr<std::unique_ptr<Daemon>> daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(daemon.status()), "INVALID_LIMITS");
+}
+
 }  // namespace
 }  // namespace lienthong

@@ -37,6 +37,15 @@ ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "largest request or response message, in bytes");
+ABSL_FLAG(double, rate_limit, 100,
+          "calls a second each agency may make, sustained (mTLS only)");
+ABSL_FLAG(double, rate_burst, 200,
+          "calls an agency may make at once after a lull");
+ABSL_FLAG(int, max_calls_per_agency, 32,
+          "calls (open streams included) each agency may have in flight");
+ABSL_FLAG(int, max_calls, 512,
+          "calls all agencies together may have in flight; more are refused "
+          "UNAVAILABLE with a retry delay");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long calls in flight may run after a termination signal");
 
@@ -62,6 +71,11 @@ int main(int argc, char** argv) {
   options.load_seeds_dir = absl::GetFlag(FLAGS_load_seeds_dir);
   options.certs_dir = absl::GetFlag(FLAGS_certs_dir);
   options.plaintext = absl::GetFlag(FLAGS_plaintext);
+  options.limits.calls_per_second = absl::GetFlag(FLAGS_rate_limit);
+  options.limits.burst = absl::GetFlag(FLAGS_rate_burst);
+  options.limits.max_calls_per_identity =
+      absl::GetFlag(FLAGS_max_calls_per_agency);
+  options.limits.max_calls = absl::GetFlag(FLAGS_max_calls);
 
   auto daemon = lienthong::Daemon::Start(options);
   if (!daemon.ok()) {

@@ -167,6 +167,10 @@ void RegistryCache::Watch() {
   absl::Duration backoff = absl::Milliseconds(100);
   while (true) {
     grpc::ClientContext context;
+    // Service-to-service calls carry a deadline; the watch resumes from the
+    // revision reached when it runs out.
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::minutes(5));
     v1::WatchRegistryRequest request;
     {
       absl::MutexLock lock(&mutex_);

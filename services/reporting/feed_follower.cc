@@ -1,6 +1,7 @@
 #include "services/reporting/feed_follower.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
@@ -30,6 +31,10 @@ void FeedFollower::Follow() {
   absl::Duration backoff = absl::Milliseconds(100);
   while (true) {
     grpc::ClientContext context;
+    // Service-to-service calls carry a deadline; the watch resumes from the
+    // position reached when it runs out.
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::minutes(5));
     {
       absl::MutexLock lock(&mutex_);
       if (stopping_) return;
