@@ -34,6 +34,7 @@
 #include "libs/testing/status_matchers.h"
 #include "lienthong/audit/v1/audit_service.grpc.pb.h"
 #include "services/lienthongd/daemon.h"
+#include "services/lienthongd/generic_call.h"
 
 namespace lienthong {
 namespace {
@@ -285,42 +286,14 @@ Outcome CallMethod(grpc::Channel* channel,
     messages.push_back(request->SerializeAsString());
   }
 
-  grpc::GenericStub stub(channel->shared_from_this());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       (IsWatch(method) ? std::chrono::milliseconds(1500)
-                                        : std::chrono::seconds(30)));
-  grpc::CompletionQueue queue;
-  std::string path =
-      absl::StrCat("/", method->service()->full_name(), "/", method->name());
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(&context, path, &queue);
-  void* tag;
-  bool ok;
-  call->StartCall(nullptr);
-  queue.Next(&tag, &ok);
-  for (const std::string& bytes : messages) {
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer buffer(&slice, 1);
-    call->Write(buffer, nullptr);
-    queue.Next(&tag, &ok);
-  }
-  call->WritesDone(nullptr);
-  queue.Next(&tag, &ok);
+  GenericCallResult call = CallWithBytes(
+      channel, method, messages,
+      IsWatch(method) ? absl::Milliseconds(1500) : absl::Seconds(30));
   Outcome outcome;
-  grpc::ByteBuffer response;
-  call->Read(&response, nullptr);
-  queue.Next(&tag, &ok);
-  if (ok) {
-    std::vector<grpc::Slice> slices;
-    (void)response.Dump(&slices);
-    std::string data;
-    for (const grpc::Slice& s : slices) {
-      data.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
+  if (call.answered) {
     std::unique_ptr<protobuf::Message> reply(
         factory.GetPrototype(method->output_type())->New());
-    if (reply->ParseFromString(data)) {
+    if (reply->ParseFromString(call.first_response)) {
       const protobuf::FieldDescriptor* code =
           reply->GetDescriptor()->FindFieldByName("code");
       if (code != nullptr &&
@@ -329,18 +302,11 @@ Outcome CallMethod(grpc::Channel* channel,
             reply->GetReflection()->GetInt32(*reply, code));
       }
     }
-    context.TryCancel();  // one answer is enough
-  }
-  grpc::Status status;
-  call->Finish(&status, nullptr);
-  queue.Next(&tag, &ok);
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
   }
   if (outcome.code == grpc::StatusCode::OK &&
-      status.error_code() != grpc::StatusCode::CANCELLED) {
-    outcome.code = status.error_code();
-    outcome.message = status.error_message();
+      call.status.error_code() != grpc::StatusCode::CANCELLED) {
+    outcome.code = call.status.error_code();
+    outcome.message = call.status.error_message();
   }
   return outcome;
 }
