@@ -1,27 +1,16 @@
 #include "libs/audit/audit_chain.h"
 
-#include <openssl/evp.h>
-
 #include <cstdint>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "libs/pki/key_material.h"
 
 namespace lienthong::audit {
 namespace {
 
 void AppendField(std::string& out, absl::string_view field) {
   absl::StrAppend(&out, field.size(), ":", field, ";");
-}
-
-std::string Sha256Hex(absl::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(),
-             nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 }  // namespace
@@ -38,7 +27,7 @@ std::string EntryHash(const AuditEntry& entry) {
         &event.result_message, &event.result_reason}) {
     AppendField(encoded, *field);
   }
-  return Sha256Hex(encoded);
+  return pki::Sha256Hex(encoded);
 }
 
 bool AuditChainVerifier::Fail(const char* failure, int64_t sequence) {

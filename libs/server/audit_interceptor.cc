@@ -7,55 +7,18 @@
 #include "absl/strings/escaping.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/server_context.h"
 #include "libs/audit/audit_log.h"
 #include "libs/audit/mutating_methods.h"
 #include "libs/log/logger.h"
 #include "libs/server/authorizer.h"
+#include "libs/status/grpc_status.h"
+#include "libs/status/status_details.h"
 
 namespace lienthong {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
-
-// gRPC's code names, as the contract documents result_code.
-const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  int index = static_cast<int>(code);
-  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
-}
-
-// The ErrorInfo reason among the status's google.rpc details.
-std::string ErrorReason(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (status.error_details().empty() ||
-      !details.ParseFromString(status.error_details())) {
-    return "";
-  }
-  for (const google::protobuf::Any& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
 
 class AuditInterceptor final : public grpc::experimental::Interceptor {
  public:
@@ -131,9 +94,10 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
     EVP_DigestFinal_ex(digest_, digest, &length);
     event.request_sha256 = absl::BytesToHexString(
         absl::string_view(reinterpret_cast<const char*>(digest), length));
-    event.result_code = CodeName(status.error_code());
-    event.result_message = status.error_message();
-    event.result_reason = ErrorReason(status);
+    const absl::Status result = FromGrpcStatus(status);
+    event.result_code = absl::StatusCodeToString(result.code());
+    event.result_message = std::string(result.message());
+    event.result_reason = ErrorReason(result);
     absl::StatusOr<audit::AuditEntry> appended = log_->Append(event);
     if (appended.ok()) return;
     if (logger_ != nullptr) {

@@ -26,29 +26,26 @@ absl::Status Refusal(absl::Status status, absl::string_view reason,
 
 }  // namespace
 
+double CallLimiter::TokensAt(const Bucket& bucket, absl::Time now) const {
+  if (now <= bucket.refilled) return bucket.tokens;
+  return std::min(limits_.burst,
+                  bucket.tokens + absl::ToDoubleSeconds(now - bucket.refilled) *
+                                      limits_.calls_per_second);
+}
+
 CallLimiter::Bucket& CallLimiter::Refilled(const std::string& identity,
                                            absl::Time now) {
   auto [it, created] = buckets_.try_emplace(identity);
   Bucket& bucket = it->second;
-  if (created) {
-    bucket.tokens = limits_.burst;
-  } else if (now > bucket.refilled) {
-    bucket.tokens =
-        std::min(limits_.burst,
-                 bucket.tokens + absl::ToDoubleSeconds(now - bucket.refilled) *
-                                     limits_.calls_per_second);
-  }
+  bucket.tokens = created ? limits_.burst : TokensAt(bucket, now);
   bucket.refilled = std::max(bucket.refilled, now);
   return bucket;
 }
 
 void CallLimiter::ForgetIdle(absl::Time now) {
   for (auto it = buckets_.begin(); it != buckets_.end();) {
-    const Bucket& bucket = it->second;
-    const double tokens =
-        bucket.tokens +
-        absl::ToDoubleSeconds(now - bucket.refilled) * limits_.calls_per_second;
-    if (bucket.in_flight == 0 && tokens >= limits_.burst) {
+    if (it->second.in_flight == 0 &&
+        TokensAt(it->second, now) >= limits_.burst) {
       buckets_.erase(it++);
     } else {
       ++it;

@@ -58,6 +58,8 @@ class CallLimiter {
     int in_flight = 0;
   };
 
+  // The bucket's tokens at `now`, refilled at the rate up to the burst.
+  double TokensAt(const Bucket& bucket, absl::Time now) const;
   Bucket& Refilled(const std::string& identity, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void ForgetIdle(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
