@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -68,6 +70,11 @@
 
 namespace lienthong {
 namespace {
+
+constexpr char kRegistry[] = "registry";
+constexpr char kIngestion[] = "ingestion";
+constexpr char kReporting[] = "reporting";
+constexpr char kDocuments[] = "documents";
 
 // Creates `dir` and locks it for this process; returns the lock's descriptor.
 absl::StatusOr<int> LockDataDir(const std::string& dir) {
@@ -155,6 +162,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
         "INVALID_LIMITS");
   }
   std::unique_ptr<Daemon> daemon(new Daemon());
+  if (absl::Status hosting = ChooseServices(*daemon, options); !hosting.ok()) {
+    return hosting;
+  }
   absl::StatusOr<int> lock = LockDataDir(options.data_dir);
   if (!lock.ok()) return lock.status();
   daemon->data_dir_lock_fd_ = *lock;
@@ -181,29 +191,144 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     return audited;
   }
 
-  // Each service keeps its own database under the data directory. Registry
-  // writes go through decorators that tell watchers (caches) what changed.
-  daemon->registry_revision_ = std::make_unique<registry::RegistryRevision>(
+  // Each service keeps its own database under the data directory.
+  std::vector<HostedService> services;
+  if (daemon->Hosts(kRegistry)) {
+    absl::Status started = StartRegistry(*daemon, options, clock, services);
+    if (!started.ok()) return started;
+  }
+  if (daemon->Hosts(kIngestion)) {
+    absl::Status started = StartIngestion(*daemon, options, clock, services);
+    if (!started.ok()) return started;
+  }
+  if (daemon->Hosts(kReporting)) {
+    absl::Status started = StartReporting(*daemon, options, clock, services);
+    if (!started.ok()) return started;
+  }
+  if (daemon->Hosts(kDocuments)) {
+    absl::Status started =
+        StartDocuments(*daemon, options, server_options, services);
+    if (!started.ok()) return started;
+  }
+  services.push_back(
+      {"lienthong.audit.v1.AuditService", daemon->audit_service_.get()});
+  for (const HostedService& hosted : services) {
+    daemon->service_names_.push_back(hosted.name);
+  }
+
+  absl::StatusOr<std::unique_ptr<GrpcServer>> server =
+      GrpcServer::Start(server_options, services);
+  if (!server.ok()) return server.status();
+  daemon->server_ = *std::move(server);
+  // The services call each other with the platform's own certificate: over
+  // loopback TCP when they share this process (not an in-process channel: gRPC
+  // 1.51 crashes on calls started on one after its server shut down, and the
+  // clients below reconnect on their own), at the peer's address otherwise.
+  std::shared_ptr<grpc::Channel> loopback = grpc::CreateCustomChannel(
+      absl::StrCat("127.0.0.1:", daemon->server_->port()), platform_credentials,
+      ClientChannelArguments(server_options));
+  auto channel_to = [&](const char* service) {
+    if (daemon->Hosts(service)) return loopback;
+    return grpc::CreateCustomChannel(options.peers.at(service),
+                                     platform_credentials,
+                                     ClientChannelArguments(server_options));
+  };
+  std::shared_ptr<grpc::Channel> registry = channel_to(kRegistry);
+  daemon->registry_cache_ = std::make_unique<registry::RegistryCache>(registry);
+  daemon->registry_lookup_->Attach(daemon->registry_cache_.get());
+  if (daemon->Hosts(kReporting)) {
+    daemon->plan_source_ =
+        std::make_unique<reporting::GrpcPlanSource>(registry);
+    daemon->achievement_reader_->Attach(daemon->plan_source_.get());
+    daemon->feed_follower_ = std::make_unique<reporting::FeedFollower>(
+        channel_to(kIngestion), daemon->feed_index_.get(),
+        daemon->reporting_store_.get());
+  }
+  if (options.server.logger != nullptr) {
+    options.server.logger->Info(
+        "lienthongd.ready", {{"address", daemon->server_->target()},
+                             {"services", absl::StrJoin(daemon->hosted_, ",")},
+                             {"data_dir", options.data_dir}});
+  }
+  return daemon;
+}
+
+absl::Status Daemon::ChooseServices(Daemon& daemon,
+                                    const DaemonOptions& options) {
+  const std::vector<std::string> all = {kRegistry, kIngestion, kReporting,
+                                        kDocuments};
+  if (options.services.empty()) {
+    daemon.hosted_ = {kRegistry, kIngestion, kReporting};
+    // The document exchange needs the PKI that signs receipts.
+    if (!options.certs_dir.empty()) daemon.hosted_.insert(kDocuments);
+  }
+  for (const std::string& service : options.services) {
+    if (std::find(all.begin(), all.end(), service) == all.end()) {
+      return WithErrorInfo(
+          absl::InvalidArgumentError(absl::StrCat(
+              "unknown service \"", service,
+              "\"; services are registry, ingestion, reporting, documents")),
+          "UNKNOWN_SERVICE", {{"service", service}});
+    }
+    daemon.hosted_.insert(service);
+  }
+  if (daemon.Hosts(kDocuments) && options.certs_dir.empty()) {
+    return WithErrorInfo(absl::FailedPreconditionError(
+                             "the document exchange needs certs_dir (its "
+                             "receipts are signed with the platform key)"),
+                         "DOCUMENTS_NEED_PKI");
+  }
+  if (!daemon.Hosts(kRegistry) &&
+      (!options.load_units_dir.empty() || !options.load_seeds_dir.empty())) {
+    return WithErrorInfo(
+        absl::InvalidArgumentError(
+            "units and seeds load into the registry: start them with the "
+            "process that hosts it"),
+        "REGISTRY_NOT_HOSTED");
+  }
+  // Every process authorizes through the registry; reporting follows the
+  // change feed.
+  std::vector<std::string> needed = {kRegistry};
+  if (daemon.Hosts(kReporting)) needed.push_back(kIngestion);
+  for (const std::string& service : needed) {
+    if (daemon.Hosts(service)) continue;
+    auto peer = options.peers.find(service);
+    if (peer == options.peers.end() || peer->second.empty()) {
+      return WithErrorInfo(
+          absl::InvalidArgumentError(absl::StrCat(
+              "this process calls ", service,
+              " but does not host it: give its address (host:port)")),
+          "PEER_ADDRESS_MISSING", {{"service", service}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartRegistry(Daemon& daemon, const DaemonOptions& options,
+                                   const Clock* clock,
+                                   std::vector<HostedService>& services) {
+  // Registry writes go through decorators that tell watchers (caches) what
+  // changed.
+  daemon.registry_revision_ = std::make_unique<registry::RegistryRevision>(
       absl::FormatTime(absl::RFC3339_full, clock->Now(), absl::UTCTimeZone()));
   absl::StatusOr<std::unique_ptr<registry::SqliteUnitStore>> unit_store =
       registry::SqliteUnitStore::Open(
           (std::filesystem::path(options.data_dir) / "registry.db").string(),
           clock);
   if (!unit_store.ok()) return unit_store.status();
-  daemon->sqlite_unit_store_ = *std::move(unit_store);
-  daemon->unit_store_ = std::make_unique<registry::NotifyingUnitStore>(
-      daemon->sqlite_unit_store_.get(), daemon->registry_revision_.get());
-  daemon->unit_registry_ = std::make_unique<registry::UnitRegistry>(
-      daemon->unit_store_.get(), clock);
-  daemon->unit_importer_ = std::make_unique<registry::UnitImporter>(
-      daemon->unit_store_.get(), clock);
-  daemon->admin_unit_service_ =
-      std::make_unique<registry::AdminUnitServiceImpl>(
-          daemon->unit_registry_.get(), daemon->unit_importer_.get(),
-          daemon->authorizer_.get());
+  daemon.sqlite_unit_store_ = *std::move(unit_store);
+  daemon.unit_store_ = std::make_unique<registry::NotifyingUnitStore>(
+      daemon.sqlite_unit_store_.get(), daemon.registry_revision_.get());
+  daemon.unit_registry_ =
+      std::make_unique<registry::UnitRegistry>(daemon.unit_store_.get(), clock);
+  daemon.unit_importer_ =
+      std::make_unique<registry::UnitImporter>(daemon.unit_store_.get(), clock);
+  daemon.admin_unit_service_ = std::make_unique<registry::AdminUnitServiceImpl>(
+      daemon.unit_registry_.get(), daemon.unit_importer_.get(),
+      daemon.authorizer_.get());
   if (!options.load_units_dir.empty()) {
     absl::Status loaded = LoadNationalUnits(
-        *daemon->unit_importer_, options.load_units_dir, options.server.logger);
+        *daemon.unit_importer_, options.load_units_dir, options.server.logger);
     if (!loaded.ok()) return loaded;
   }
 
@@ -212,28 +337,27 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
           (std::filesystem::path(options.data_dir) / "registry-records.db")
               .string());
   if (!record_store.ok()) return record_store.status();
-  daemon->sqlite_record_store_ = *std::move(record_store);
-  daemon->record_store_ = std::make_unique<registry::NotifyingRecordStore>(
-      daemon->sqlite_record_store_.get(), daemon->registry_revision_.get());
-  daemon->agency_registry_ = std::make_unique<registry::AgencyRegistry>(
-      daemon->record_store_.get(), daemon->unit_store_.get(), clock);
-  daemon->agency_service_ = std::make_unique<registry::AgencyServiceImpl>(
-      daemon->agency_registry_.get(), daemon->authorizer_.get());
-  daemon->indicator_registry_ = std::make_unique<registry::IndicatorRegistry>(
-      daemon->record_store_.get(), clock);
-  daemon->indicator_service_ = std::make_unique<registry::IndicatorServiceImpl>(
-      daemon->indicator_registry_.get(), daemon->authorizer_.get());
-  daemon->schedule_registry_ = std::make_unique<registry::ScheduleRegistry>(
-      daemon->record_store_.get(), clock);
-  daemon->schedule_service_ = std::make_unique<registry::ScheduleServiceImpl>(
-      daemon->schedule_registry_.get(), daemon->authorizer_.get());
-  daemon->plan_registry_ = std::make_unique<registry::PlanRegistry>(
-      daemon->record_store_.get(), daemon->unit_store_.get(), clock);
-  daemon->plan_service_ = std::make_unique<registry::PlanServiceImpl>(
-      daemon->plan_registry_.get(), daemon->authorizer_.get());
-
-  daemon->watch_service_ = std::make_unique<registry::RegistryWatchServiceImpl>(
-      daemon->registry_revision_.get(), daemon->authorizer_.get());
+  daemon.sqlite_record_store_ = *std::move(record_store);
+  daemon.record_store_ = std::make_unique<registry::NotifyingRecordStore>(
+      daemon.sqlite_record_store_.get(), daemon.registry_revision_.get());
+  daemon.agency_registry_ = std::make_unique<registry::AgencyRegistry>(
+      daemon.record_store_.get(), daemon.unit_store_.get(), clock);
+  daemon.agency_service_ = std::make_unique<registry::AgencyServiceImpl>(
+      daemon.agency_registry_.get(), daemon.authorizer_.get());
+  daemon.indicator_registry_ = std::make_unique<registry::IndicatorRegistry>(
+      daemon.record_store_.get(), clock);
+  daemon.indicator_service_ = std::make_unique<registry::IndicatorServiceImpl>(
+      daemon.indicator_registry_.get(), daemon.authorizer_.get());
+  daemon.schedule_registry_ = std::make_unique<registry::ScheduleRegistry>(
+      daemon.record_store_.get(), clock);
+  daemon.schedule_service_ = std::make_unique<registry::ScheduleServiceImpl>(
+      daemon.schedule_registry_.get(), daemon.authorizer_.get());
+  daemon.plan_registry_ = std::make_unique<registry::PlanRegistry>(
+      daemon.record_store_.get(), daemon.unit_store_.get(), clock);
+  daemon.plan_service_ = std::make_unique<registry::PlanServiceImpl>(
+      daemon.plan_registry_.get(), daemon.authorizer_.get());
+  daemon.watch_service_ = std::make_unique<registry::RegistryWatchServiceImpl>(
+      daemon.registry_revision_.get(), daemon.authorizer_.get());
 
   if (!options.load_seeds_dir.empty()) {
     absl::StatusOr<std::vector<registry::internal::SeedBundle>> bundles =
@@ -242,8 +366,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     absl::StatusOr<registry::SeedLoadSummary> loaded =
         registry::LoadSeedBundles(
             *bundles,
-            {daemon->unit_registry_.get(), daemon->agency_registry_.get(),
-             daemon->indicator_registry_.get(), daemon->plan_registry_.get()});
+            {daemon.unit_registry_.get(), daemon.agency_registry_.get(),
+             daemon.indicator_registry_.get(), daemon.plan_registry_.get()});
     if (!loaded.ok()) return loaded.status();
     if (options.server.logger != nullptr) {
       options.server.logger->Info("registry.seeds.loaded",
@@ -253,43 +377,68 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
                                    {"tasks", absl::StrCat(loaded->tasks)}});
     }
   }
+  services.insert(
+      services.end(),
+      {{"lienthong.registry.v1.AdminUnitService",
+        daemon.admin_unit_service_.get()},
+       {"lienthong.registry.v1.AgencyService", daemon.agency_service_.get()},
+       {"lienthong.registry.v1.IndicatorService",
+        daemon.indicator_service_.get()},
+       {"lienthong.registry.v1.ReportingScheduleService",
+        daemon.schedule_service_.get()},
+       {"lienthong.registry.v1.PlanService", daemon.plan_service_.get()},
+       {"lienthong.registry.v1.RegistryWatchService",
+        daemon.watch_service_.get()}});
+  return absl::OkStatus();
+}
 
-  // Ingestion, which reaches the registry only through gRPC.
+absl::Status Daemon::StartIngestion(Daemon& daemon,
+                                    const DaemonOptions& options,
+                                    const Clock* clock,
+                                    std::vector<HostedService>& services) {
+  // Ingestion reaches the registry only through gRPC.
   absl::StatusOr<std::unique_ptr<ingestion::SqliteValueStore>> value_store =
       ingestion::SqliteValueStore::Open(
           (std::filesystem::path(options.data_dir) / "ingestion.db").string());
   if (!value_store.ok()) return value_store.status();
-  daemon->value_store_ = *std::move(value_store);
-  daemon->change_notifier_ = std::make_unique<ingestion::ChangeNotifier>();
-  daemon->value_intake_ = std::make_unique<ingestion::ValueIntake>(
-      daemon->value_store_.get(), daemon->registry_lookup_.get(), clock);
-  daemon->ingestion_service_ =
-      std::make_unique<ingestion::IngestionServiceImpl>(
-          daemon->value_intake_.get(), daemon->value_store_.get(),
-          daemon->change_notifier_.get(), daemon->authorizer_.get());
+  daemon.value_store_ = *std::move(value_store);
+  daemon.change_notifier_ = std::make_unique<ingestion::ChangeNotifier>();
+  daemon.value_intake_ = std::make_unique<ingestion::ValueIntake>(
+      daemon.value_store_.get(), daemon.registry_lookup_.get(), clock);
+  daemon.ingestion_service_ = std::make_unique<ingestion::IngestionServiceImpl>(
+      daemon.value_intake_.get(), daemon.value_store_.get(),
+      daemon.change_notifier_.get(), daemon.authorizer_.get());
+  services.push_back({"lienthong.ingestion.v1.IngestionService",
+                      daemon.ingestion_service_.get()});
+  return absl::OkStatus();
+}
 
-  // Reporting, which reads the registry and the change feed through gRPC.
-  daemon->feed_index_ = std::make_unique<reporting::FeedIndex>();
+absl::Status Daemon::StartReporting(Daemon& daemon,
+                                    const DaemonOptions& options,
+                                    const Clock* clock,
+                                    std::vector<HostedService>& services) {
+  // Reporting reads the registry and the change feed through gRPC.
+  daemon.feed_index_ = std::make_unique<reporting::FeedIndex>();
   // What earlier runs saved: the feed is followed from there, not replayed.
   absl::StatusOr<std::unique_ptr<reporting::SqliteReportingStore>>
       reporting_store = reporting::SqliteReportingStore::Open(
           (std::filesystem::path(options.data_dir) / "reporting.db").string());
   if (!reporting_store.ok()) return reporting_store.status();
-  daemon->reporting_store_ = *std::move(reporting_store);
-  reporting::FeedIndex* index = daemon->feed_index_.get();
-  absl::StatusOr<int64_t> saved = daemon->reporting_store_->Load(
+  daemon.reporting_store_ = *std::move(reporting_store);
+  reporting::FeedIndex* index = daemon.feed_index_.get();
+  absl::StatusOr<int64_t> saved = daemon.reporting_store_->Load(
       [index](const ingestion::v1::DataValue& value, bool first_late) {
         index->Restore(value, first_late);
       });
   if (!saved.ok()) return saved.status();
   index->Resume(*saved);
   // The same cache lookup ingestion uses: UNAVAILABLE until it is attached.
-  ingestion::RegistryCacheLookup* registry = daemon->registry_lookup_.get();
-  daemon->rollup_reader_ = std::make_unique<reporting::RollupReader>(
-      daemon->feed_index_.get(),
-      [registry](const std::string& unit, absl::CivilDay date) {
-        return registry->ListChildren(unit, date);
-      },
+  ingestion::RegistryCacheLookup* registry = daemon.registry_lookup_.get();
+  auto children = [registry](const std::string& unit, absl::CivilDay date) {
+    return registry->ListChildren(unit, date);
+  };
+  daemon.rollup_reader_ = std::make_unique<reporting::RollupReader>(
+      daemon.feed_index_.get(), children,
       [registry](const std::string& name) {
         return registry->GetIndicator(name);
       },
@@ -301,93 +450,28 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
         if (!lineage.ok()) return lineage.status();
         return reporting::CarriedHistory(*lineage, unit, date);
       });
-  daemon->completeness_reader_ =
-      std::make_unique<reporting::CompletenessReader>(
-          daemon->feed_index_.get(),
-          [registry](const std::string& unit, absl::CivilDay date) {
-            return registry->ListChildren(unit, date);
-          },
-          [registry](const std::string& name) {
-            return registry->GetUnit(name);
-          },
-          [registry](const std::string& name) {
-            return registry->GetSchedule(name);
-          });
-  daemon->achievement_reader_ = std::make_unique<reporting::AchievementReader>(
-      daemon->rollup_reader_.get(),
-      [registry](const std::string& unit, absl::CivilDay date) {
-        return registry->ListChildren(unit, date);
-      },
-      clock);
+  daemon.completeness_reader_ = std::make_unique<reporting::CompletenessReader>(
+      daemon.feed_index_.get(), children,
+      [registry](const std::string& name) { return registry->GetUnit(name); },
+      [registry](const std::string& name) {
+        return registry->GetSchedule(name);
+      });
+  daemon.achievement_reader_ = std::make_unique<reporting::AchievementReader>(
+      daemon.rollup_reader_.get(), children, clock);
   reporting::ReportingReaders readers;
-  readers.rollups = daemon->rollup_reader_.get();
-  readers.completeness = daemon->completeness_reader_.get();
-  readers.achievements = daemon->achievement_reader_.get();
-  readers.index = daemon->feed_index_.get();
+  readers.rollups = daemon.rollup_reader_.get();
+  readers.completeness = daemon.completeness_reader_.get();
+  readers.achievements = daemon.achievement_reader_.get();
+  readers.index = daemon.feed_index_.get();
   readers.unit_name = [registry](const std::string& unit) {
     absl::StatusOr<registry::v1::AdminUnit> found = registry->GetUnit(unit);
     return found.ok() ? found->display_name() : std::string();
   };
-  daemon->reporting_service_ =
-      std::make_unique<reporting::ReportingServiceImpl>(
-          std::move(readers), daemon->authorizer_.get());
-
-  if (!options.certs_dir.empty()) {
-    if (absl::Status started = StartDocuments(*daemon, options, server_options);
-        !started.ok()) {
-      return started;
-    }
-  }
-
-  std::vector<HostedService> services = {
-      {"lienthong.registry.v1.AdminUnitService",
-       daemon->admin_unit_service_.get()},
-      {"lienthong.registry.v1.AgencyService", daemon->agency_service_.get()},
-      {"lienthong.registry.v1.IndicatorService",
-       daemon->indicator_service_.get()},
-      {"lienthong.registry.v1.ReportingScheduleService",
-       daemon->schedule_service_.get()},
-      {"lienthong.registry.v1.PlanService", daemon->plan_service_.get()},
-      {"lienthong.registry.v1.RegistryWatchService",
-       daemon->watch_service_.get()},
-      {"lienthong.ingestion.v1.IngestionService",
-       daemon->ingestion_service_.get()},
-      {"lienthong.reporting.v1.ReportingService",
-       daemon->reporting_service_.get()},
-  };
-  services.push_back(
-      {"lienthong.audit.v1.AuditService", daemon->audit_service_.get()});
-  if (daemon->document_service_ != nullptr) {
-    services.push_back({"lienthong.documents.v1.DocumentService",
-                        daemon->document_service_.get()});
-  }
-  for (const HostedService& hosted : services) {
-    daemon->service_names_.push_back(hosted.name);
-  }
-
-  absl::StatusOr<std::unique_ptr<GrpcServer>> server =
-      GrpcServer::Start(server_options, services);
-  if (!server.ok()) return server.status();
-  daemon->server_ = *std::move(server);
-  // Loopback TCP rather than an in-process channel: gRPC 1.51 crashes on calls
-  // started on an in-process channel after its server shut down, and the cache
-  // reconnects on its own.
-  // The services call each other with the platform's own certificate.
-  std::shared_ptr<grpc::Channel> loopback = grpc::CreateCustomChannel(
-      absl::StrCat("127.0.0.1:", daemon->server_->port()), platform_credentials,
-      ClientChannelArguments(server_options));
-  daemon->registry_cache_ = std::make_unique<registry::RegistryCache>(loopback);
-  daemon->registry_lookup_->Attach(daemon->registry_cache_.get());
-  daemon->plan_source_ = std::make_unique<reporting::GrpcPlanSource>(loopback);
-  daemon->achievement_reader_->Attach(daemon->plan_source_.get());
-  daemon->feed_follower_ = std::make_unique<reporting::FeedFollower>(
-      loopback, daemon->feed_index_.get(), daemon->reporting_store_.get());
-  if (options.server.logger != nullptr) {
-    options.server.logger->Info("lienthongd.ready",
-                                {{"address", daemon->server_->target()},
-                                 {"data_dir", options.data_dir}});
-  }
-  return daemon;
+  daemon.reporting_service_ = std::make_unique<reporting::ReportingServiceImpl>(
+      std::move(readers), daemon.authorizer_.get());
+  services.push_back({"lienthong.reporting.v1.ReportingService",
+                      daemon.reporting_service_.get()});
+  return absl::OkStatus();
 }
 
 absl::Status Daemon::SecureTransport(
@@ -462,7 +546,8 @@ absl::Status Daemon::StartAudit(Daemon& daemon, const DaemonOptions& options,
 
 absl::Status Daemon::StartDocuments(Daemon& daemon,
                                     const DaemonOptions& options,
-                                    const ServerOptions& server_options) {
+                                    const ServerOptions& server_options,
+                                    std::vector<HostedService>& services) {
   absl::StatusOr<documents::DocumentPki> pki =
       documents::LoadDocumentPki(options.certs_dir);
   if (!pki.ok()) return pki.status();
@@ -494,6 +579,8 @@ absl::Status Daemon::StartDocuments(Daemon& daemon,
       exchange_options);
   daemon.document_service_ = std::make_unique<documents::DocumentServiceImpl>(
       daemon.document_exchange_.get(), daemon.authorizer_.get());
+  services.push_back({"lienthong.documents.v1.DocumentService",
+                      daemon.document_service_.get()});
   return absl::OkStatus();
 }
 
@@ -506,9 +593,9 @@ void Daemon::Shutdown(absl::Duration grace) {
   server_->EnterNotServing();
   // Watch streams end now (clients reconnect elsewhere); unary calls in flight
   // get the grace period.
-  registry_revision_->Close();
-  change_notifier_->Close();
-  feed_index_->Close();
+  if (registry_revision_ != nullptr) registry_revision_->Close();
+  if (change_notifier_ != nullptr) change_notifier_->Close();
+  if (feed_index_ != nullptr) feed_index_->Close();
   server_->Shutdown(absl::Now() + grace);
 }
 

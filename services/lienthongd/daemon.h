@@ -1,12 +1,14 @@
 #ifndef SERVICES_LIENTHONGD_DAEMON_H_
 #define SERVICES_LIENTHONGD_DAEMON_H_
 
-// The all-in-one daemon: every service that exists, on one port, over one data
-// directory. Services reach each other through in-process gRPC channels into
-// this same server, never through each other's classes, so splitting them into
-// separate processes changes only the channel's target.
+// The daemon: every service on one port over one data directory (all in one),
+// or some of them, one process per service. Services reach each other only
+// through gRPC, never through each other's classes: over loopback when they
+// share the process, at the peer's configured address when they do not.
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +110,14 @@ struct DaemonOptions {
   bool plaintext = false;
   // Per-agency rate and calls in flight, and all calls in flight (mTLS only).
   CallLimits limits;
+  // The services this process hosts: "registry", "ingestion", "reporting",
+  // "documents". Empty hosts them all (documents only with certs_dir). Every
+  // process also hosts the audit service over its own log.
+  std::vector<std::string> services;
+  // Where the services this process calls but does not host are served,
+  // "host:port" by service name: every process needs "registry", reporting
+  // needs "ingestion" too.
+  std::map<std::string, std::string> peers;
 };
 
 // A running daemon.
@@ -122,6 +132,8 @@ class Daemon {
   const std::vector<std::string>& service_names() const {
     return service_names_;
   }
+  // The services this process hosts ("registry", "ingestion", ...).
+  const std::set<std::string>& hosted() const { return hosted_; }
   // Admission of agency calls; null on plain text.
   const CallLimiter* call_limiter() const { return call_limiter_.get(); }
 
@@ -130,6 +142,12 @@ class Daemon {
 
  private:
   Daemon() = default;
+  bool Hosts(const std::string& service) const {
+    return hosted_.count(service) > 0;
+  }
+  // Decides what this process hosts and checks it knows where the rest are.
+  static absl::Status ChooseServices(Daemon& daemon,
+                                     const DaemonOptions& options);
   // Chooses mTLS (certs_dir) or loopback plain text, and the policy.
   static absl::Status SecureTransport(
       Daemon& daemon, const DaemonOptions& options, const Clock* clock,
@@ -139,11 +157,25 @@ class Daemon {
   static absl::Status StartAudit(Daemon& daemon, const DaemonOptions& options,
                                  const Clock* clock,
                                  ServerOptions& server_options);
-  // Opens the document exchange's stores and PKI.
+  // Each opens one service's stores and adds its adapters to `services`.
+  static absl::Status StartRegistry(Daemon& daemon,
+                                    const DaemonOptions& options,
+                                    const Clock* clock,
+                                    std::vector<HostedService>& services);
+  static absl::Status StartIngestion(Daemon& daemon,
+                                     const DaemonOptions& options,
+                                     const Clock* clock,
+                                     std::vector<HostedService>& services);
+  static absl::Status StartReporting(Daemon& daemon,
+                                     const DaemonOptions& options,
+                                     const Clock* clock,
+                                     std::vector<HostedService>& services);
   static absl::Status StartDocuments(Daemon& daemon,
                                      const DaemonOptions& options,
-                                     const ServerOptions& server_options);
+                                     const ServerOptions& server_options,
+                                     std::vector<HostedService>& services);
 
+  std::set<std::string> hosted_;
   int data_dir_lock_fd_ = -1;
   std::unique_ptr<Clock> system_clock_;
   std::unique_ptr<authz::UnitDirectory> unit_directory_;

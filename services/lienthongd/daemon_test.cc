@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "libs/status/status_details.h"
 #include "libs/testing/status_matchers.h"
+#include "lienthong/ingestion/v1/ingestion_service.grpc.pb.h"
 
 namespace lienthong {
 namespace {
@@ -17,6 +18,9 @@ using ::grpc::health::v1::Health;
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::lienthong::testing::StatusCodeIs;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Not;
 
 std::string TestDir(const std::string& name) {
   std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
@@ -93,6 +97,80 @@ TEST(DaemonTest, RefusesLimitsThatAdmitNothing) {
   absl::StatusOr<std::unique_ptr<Daemon>> daemon = Daemon::Start(options);
   EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(ErrorReason(daemon.status()), "INVALID_LIMITS");
+}
+
+TEST(DaemonTest, RefusesServicesItCannotHostOrReach) {
+  DaemonOptions options;
+  options.plaintext = true;
+  options.data_dir = TestDir("split_refused");
+  options.services = {"registry", "billing"};
+  absl::StatusOr<std::unique_ptr<Daemon>> daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(daemon.status()), "UNKNOWN_SERVICE");
+
+  // Reporting calls the registry and follows ingestion's change feed.
+  options.services = {"reporting"};
+  daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(daemon.status()), "PEER_ADDRESS_MISSING");
+  EXPECT_EQ(ErrorMetadata(daemon.status())["service"], "registry");
+  options.peers = {{"registry", "127.0.0.1:1"}};
+  daemon = Daemon::Start(options);
+  EXPECT_EQ(ErrorReason(daemon.status()), "PEER_ADDRESS_MISSING");
+  EXPECT_EQ(ErrorMetadata(daemon.status())["service"], "ingestion");
+
+  options.services = {"documents"};
+  daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ErrorReason(daemon.status()), "DOCUMENTS_NEED_PKI");
+
+  options.services = {"ingestion"};
+  options.load_seeds_dir = "deploy/demo/seeds";
+  daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(daemon.status()), "REGISTRY_NOT_HOSTED");
+}
+
+TEST(DaemonTest, HostsOnlyItsServicesAndCallsTheRegistryAtItsPeer) {
+  DaemonOptions registry_options;
+  registry_options.plaintext = true;
+  registry_options.data_dir = TestDir("split_registry");
+  registry_options.services = {"registry"};
+  LT_ASSERT_OK_AND_ASSIGN(auto registry, Daemon::Start(registry_options));
+  EXPECT_THAT(registry->hosted(), ElementsAre("registry"));
+  EXPECT_THAT(registry->service_names(),
+              Not(Contains("lienthong.ingestion.v1.IngestionService")));
+
+  DaemonOptions ingestion_options;
+  ingestion_options.plaintext = true;
+  ingestion_options.data_dir = TestDir("split_ingestion");
+  ingestion_options.services = {"ingestion"};
+  ingestion_options.peers = {{"registry", registry->server().target()}};
+  LT_ASSERT_OK_AND_ASSIGN(auto ingestion, Daemon::Start(ingestion_options));
+  EXPECT_THAT(ingestion->service_names(),
+              ElementsAre("lienthong.ingestion.v1.IngestionService",
+                          "lienthong.audit.v1.AuditService"));
+
+  // A value for a unit the registry does not know: refused as such, which
+  // only the registry in the other daemon can say.
+  auto stub = ingestion::v1::IngestionService::NewStub(
+      ingestion->server().InProcessChannel());
+  ingestion::v1::SubmitValuesRequest request;
+  request.mutable_options()->set_request_id("split-1");
+  ingestion::v1::ValueRow* row = request.add_rows();
+  row->set_unit("units/99999");
+  row->set_indicator("indicators/NONE");
+  row->set_period("2025-M07");
+  row->mutable_value()->set_count(1);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  ingestion::v1::ImportSummary summary;
+  grpc::Status status = stub->SubmitValues(&context, request, &summary);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  ingestion->Shutdown(absl::Seconds(1));
+  registry->Shutdown(absl::Seconds(1));
 }
 
 }  // namespace

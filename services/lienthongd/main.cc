@@ -1,10 +1,12 @@
-// lienthongd: the all-in-one daemon. Serves until SIGTERM or SIGINT, then shuts
-// down gracefully (health NOT_SERVING first, then calls in flight get a grace
-// period).
+// lienthongd: the daemon, all in one or one process per service (--services,
+// with the others' addresses in --config). Serves until SIGTERM or SIGINT,
+// then shuts down gracefully (health NOT_SERVING first, then calls in flight
+// get a grace period).
 
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -15,9 +17,18 @@
 #include "libs/log/logger.h"
 #include "libs/server/termination_signal.h"
 #include "services/lienthongd/daemon.h"
+#include "services/lienthongd/deployment_config.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "host:port to serve on; port 0 picks a free port");
+ABSL_FLAG(std::string, listen, "",
+          "host:port to serve on; port 0 picks a free port. Default: this "
+          "process's service's address in --config, else 127.0.0.1:50051");
+ABSL_FLAG(std::vector<std::string>, services, {},
+          "the services this process hosts, comma-separated: registry, "
+          "ingestion, reporting, documents; empty hosts them all");
+ABSL_FLAG(std::string, config, "",
+          "deployment file, JSON {\"addresses\": {\"registry\": "
+          "\"host:port\", ...}}: where the services this process calls are "
+          "served");
 ABSL_FLAG(std::string, data_dir, "var",
           "directory for the embedded databases (created if missing)");
 ABSL_FLAG(std::string, load_units_dir, "",
@@ -60,7 +71,19 @@ int main(int argc, char** argv) {
   lienthong::Logger logger(sink.get(), &clock);
 
   lienthong::DaemonOptions options;
-  options.server.address = absl::GetFlag(FLAGS_listen);
+  options.services = absl::GetFlag(FLAGS_services);
+  if (std::string config = absl::GetFlag(FLAGS_config); !config.empty()) {
+    auto addresses = lienthong::ReadDeploymentConfig(config);
+    if (!addresses.ok()) {
+      logger.Error("lienthongd.config_invalid",
+                   {{"error", addresses.status().ToString()}});
+      return 2;
+    }
+    options.peers = *std::move(addresses);
+  }
+  options.server.address =
+      lienthong::ListenAddress(absl::GetFlag(FLAGS_listen), options.services,
+                               options.peers, "127.0.0.1:50051");
   options.server.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);
   options.server.max_send_message_bytes =
