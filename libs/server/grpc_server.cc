@@ -52,6 +52,10 @@ grpc::ChannelArguments ClientChannelArguments(const ServerOptions& options) {
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
               Millis(options.keepalive.ping_timeout));
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 0);
+  // A restarted peer is reached again within seconds, not gRPC's default two
+  // minutes.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   return args;
 }
 

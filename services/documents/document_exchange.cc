@@ -178,17 +178,30 @@ absl::StatusOr<v1::Document> DocumentExchange::Deliver(
   if (absl::Status own = CheckCallersAgency(caller, sender); !own.ok()) {
     return own;
   }
-  // Unknown agencies and attachments, all at once.
+  // Unknown agencies and attachments, all at once. Only NOT_FOUND means
+  // unknown: a registry that cannot be asked (UNAVAILABLE) is passed on, so
+  // the sender retries instead of dropping a valid document.
   std::vector<FieldViolation> unknown;
-  if (!agencies_(sender).ok()) {
-    unknown.push_back({"document.header.from.organ_id",
-                       absl::StrCat("agency ", sender, " is not registered")});
+  auto check_agency = [&](const std::string& code, std::string field) {
+    absl::Status found = agencies_(code);
+    if (absl::IsNotFound(found)) {
+      unknown.push_back({std::move(field),
+                         absl::StrCat("agency ", code, " is not registered")});
+      return absl::OkStatus();
+    }
+    return found;
+  };
+  if (absl::Status checked =
+          check_agency(sender, "document.header.from.organ_id");
+      !checked.ok()) {
+    return checked;
   }
   for (int i = 0; i < document.header().to_size(); ++i) {
-    const std::string& code = document.header().to(i).organ_id();
-    if (!agencies_(code).ok()) {
-      unknown.push_back({absl::StrCat("document.header.to[", i, "].organ_id"),
-                         absl::StrCat("agency ", code, " is not registered")});
+    if (absl::Status checked =
+            check_agency(document.header().to(i).organ_id(),
+                         absl::StrCat("document.header.to[", i, "].organ_id"));
+        !checked.ok()) {
+      return checked;
     }
   }
   if (!unknown.empty()) {

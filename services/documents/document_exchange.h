@@ -49,7 +49,8 @@ struct DocumentExchangeOptions {
 
 class DocumentExchange {
  public:
-  // OK when the agency code is registered; NOT_FOUND otherwise.
+  // OK when the agency code is registered; NOT_FOUND otherwise; any other
+  // error (UNAVAILABLE) fails the call as it is.
   using AgencyCheck = std::function<absl::Status(const std::string& code)>;
 
   // Everything must outlive the exchange.

@@ -69,7 +69,10 @@ absl::StatusOr<std::unique_ptr<DocumentFixture>> DocumentFixture::Create(
   fixture->exchange_ = std::make_unique<DocumentExchange>(
       fixture->store_.get(), fixture->attachments_.get(),
       fixture->verifier_.get(), fixture->receipts_.get(),
-      [](const std::string& code) {
+      [unavailable = &fixture->registry_unavailable_](const std::string& code) {
+        if (unavailable->load()) {
+          return absl::UnavailableError("registry unreachable");
+        }
         for (const char* known : {kProvince, kCommuneA, kCommuneB, kCommuneC,
                                   kCommuneD, kCommuneE}) {
           if (code == known) return absl::OkStatus();

@@ -5,6 +5,7 @@
 // stores in a directory, a provincial CA with a certificate per agency, the
 // platform's receipt key, a fake clock, and the gRPC service over it all.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,6 +50,11 @@ class DocumentFixture {
   // Issues `agency` a certificate (e.g. an agency the registry does not know).
   absl::Status AddCertificate(const std::string& agency);
 
+  // While set, the agency check answers UNAVAILABLE, as a registry that
+  // cannot be reached does.
+  void SetRegistryUnavailable(bool unavailable) {
+    registry_unavailable_ = unavailable;
+  }
   FakeClock& clock() { return clock_; }
   // The platform's receipt-signing certificate, DER.
   const std::string& platform_certificate_der() const { return platform_der_; }
@@ -61,6 +67,7 @@ class DocumentFixture {
   DocumentFixture() : clock_(absl::FromUnixSeconds(1751328000)) {}
 
   FakeClock clock_;  // 2025-07-01T00:00:00Z
+  std::atomic<bool> registry_unavailable_{false};
   std::unique_ptr<pki::CertificateAuthority> ca_;
   std::map<std::string, pki::IssuedCertificate> agencies_;
   std::unique_ptr<pki::CertificateVerifier> verifier_;

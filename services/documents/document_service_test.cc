@@ -224,6 +224,20 @@ TEST_F(DocumentServiceTest, SecretDocumentsAndUnknownAgenciesAreRefused) {
   EXPECT_EQ(Reason(unknown), "UNKNOWN_AGENCY");
 }
 
+TEST_F(DocumentServiceTest, AnUnreachableRegistryIsNotAnUnknownAgency) {
+  v1::Document document = Plan();
+  v1::Document sent;
+  fixture_->SetRegistryUnavailable(true);
+  grpc::Status status = Send(document, &sent);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
+  // Nothing was kept: once the registry answers, the same send goes through.
+  fixture_->SetRegistryUnavailable(false);
+  status = Send(document, &sent);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(sent.name().empty());
+}
+
 TEST_F(DocumentServiceTest, UploadsAreCheckedAgainstTheirDeclaration) {
   const std::string content(1 << 20, 'a');
   v1::UploadAttachmentResponse response;

@@ -25,6 +25,7 @@
 #include "libs/server/admission.h"
 #include "libs/server/audit_interceptor.h"
 #include "libs/server/call_limiter.h"
+#include "libs/server/crash_injection.h"
 #include "libs/server/mtls.h"
 #include "libs/status/status_details.h"
 #include "services/audit/audit_reader.h"
@@ -189,6 +190,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
           StartAudit(*daemon, options, clock, server_options);
       !audited.ok()) {
     return audited;
+  }
+  if (!options.testing_crash_after.empty()) {
+    absl::StatusOr<CrashPoint> point =
+        ParseCrashPoint(options.testing_crash_after);
+    if (!point.ok()) return point.status();
+    server_options.interceptors.push_back(
+        CrashInjectionInterceptorFactory(*point));
   }
 
   // Each service keeps its own database under the data directory.

@@ -118,6 +118,10 @@ struct DaemonOptions {
   // "host:port" by service name: every process needs "registry", reporting
   // needs "ingestion" too.
   std::map<std::string, std::string> peers;
+  // For crash tests only: "/package.Service/Method:N" makes the process kill
+  // itself (SIGKILL) after the Nth successful call of that method has done its
+  // work and before its status is sent. Empty in service.
+  std::string testing_crash_after;
 };
 
 // A running daemon.

@@ -57,6 +57,10 @@ ABSL_FLAG(int, max_calls_per_agency, 32,
 ABSL_FLAG(int, max_calls, 512,
           "calls all agencies together may have in flight; more are refused "
           "UNAVAILABLE with a retry delay");
+ABSL_FLAG(std::string, testing_crash_after, "",
+          "crash tests only: /package.Service/Method:N kills this process "
+          "(SIGKILL) after the Nth successful call of that method, before its "
+          "status is sent");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long calls in flight may run after a termination signal");
 
@@ -99,6 +103,7 @@ int main(int argc, char** argv) {
   options.limits.max_calls_per_identity =
       absl::GetFlag(FLAGS_max_calls_per_agency);
   options.limits.max_calls = absl::GetFlag(FLAGS_max_calls);
+  options.testing_crash_after = absl::GetFlag(FLAGS_testing_crash_after);
 
   auto daemon = lienthong::Daemon::Start(options);
   if (!daemon.ok()) {

@@ -59,15 +59,22 @@ absl::StatusOr<TestPki> TestPki::Create(const std::string& certs_dir) {
   return TestPki(*std::move(ca));
 }
 
+absl::StatusOr<pki::IssuedCertificate> TestPki::Issue(
+    const std::string& agency, const std::string& role) const {
+  return ca_->Issue(Leaf(agency, role));
+}
+
 absl::StatusOr<std::shared_ptr<grpc::Channel>> TestPki::Channel(
     const std::string& target, const std::string& agency,
-    const std::string& role, absl::Time not_after) const {
+    const std::string& role, absl::Time not_after,
+    const grpc::ChannelArguments& args) const {
   absl::StatusOr<std::string> ca_pem = ca_->CertificatePem();
   if (!ca_pem.ok()) return ca_pem.status();
   if (agency.empty()) {
     grpc::SslCredentialsOptions anonymous;
     anonymous.pem_root_certs = *ca_pem;
-    return grpc::CreateChannel(target, grpc::SslCredentials(anonymous));
+    return grpc::CreateCustomChannel(target, grpc::SslCredentials(anonymous),
+                                     args);
   }
   pki::LeafSpec spec = Leaf(agency, role);
   spec.not_after = not_after;
@@ -82,7 +89,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> TestPki::Channel(
   if (!key.ok()) return key.status();
   files.cert_pem = *cert;
   files.key_pem = *key;
-  return grpc::CreateChannel(target, MtlsChannelCredentials(files));
+  return grpc::CreateCustomChannel(target, MtlsChannelCredentials(files), args);
 }
 
 }  // namespace lienthong

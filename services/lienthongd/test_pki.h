@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "libs/pki/certificate_authority.h"
 
 namespace lienthong {
@@ -26,7 +27,11 @@ class TestPki {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(
       const std::string& target, const std::string& agency,
       const std::string& role,
-      absl::Time not_after = absl::FromUnixSeconds(2208988800)) const;
+      absl::Time not_after = absl::FromUnixSeconds(2208988800),
+      const grpc::ChannelArguments& args = {}) const;
+  // A certificate and key for `agency` in `role`, e.g. to sign documents.
+  absl::StatusOr<pki::IssuedCertificate> Issue(const std::string& agency,
+                                               const std::string& role) const;
 
  private:
   explicit TestPki(pki::CertificateAuthority ca) : ca_(std::move(ca)) {}

@@ -1,0 +1,235 @@
+#include "tests/e2e/cluster.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace lienthong::e2e {
+
+const std::vector<std::string>& Cluster::Services() {
+  static const auto* services = new std::vector<std::string>{
+      "registry", "ingestion", "documents", "reporting"};
+  return *services;
+}
+
+absl::StatusOr<std::unique_ptr<Cluster>> Cluster::Create(
+    const std::string& dir, const std::string& daemon) {
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  std::filesystem::create_directories(dir + "/certs", error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", dir, ": ", error.message()));
+  }
+  absl::StatusOr<TestPki> pki = TestPki::Create(dir + "/certs");
+  if (!pki.ok()) return pki.status();
+  std::unique_ptr<Cluster> cluster(
+      new Cluster(dir, daemon, std::make_unique<TestPki>(*std::move(pki))));
+  if (absl::Status written = cluster->WriteConfig(); !written.ok()) {
+    return written;
+  }
+  return cluster;
+}
+
+Cluster::~Cluster() {
+  for (auto& [service, process] : processes_) {
+    if (process.pid > 0) {
+      kill(process.pid, SIGKILL);
+      waitpid(process.pid, nullptr, 0);
+    }
+  }
+}
+
+absl::Status Cluster::StartAll() {
+  for (const std::string& service : Services()) {
+    if (absl::Status started = Start(service); !started.ok()) return started;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Cluster::Start(const std::string& service,
+                            const std::vector<std::string>& extra_flags) {
+  Process& process = processes_[service];
+  if (process.pid > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(service, " runs"));
+  }
+  // The daemon writes its port into the pipe once it serves; the pipe ends
+  // (EOF) if it exits first.
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    return absl::InternalError("pipe2 failed");
+  }
+  std::vector<std::string> args = {
+      daemon_,
+      absl::StrCat("--services=", service),
+      absl::StrCat("--config=", dir_, "/deployment.json"),
+      absl::StrCat("--listen=127.0.0.1:", process.port),
+      absl::StrCat("--certs_dir=", dir_, "/certs"),
+      absl::StrCat("--data_dir=", dir_, "/data/", service),
+      absl::StrCat("--port_file=/dev/fd/", pipe_fds[1]),
+      // Load, not limits, is under test here.
+      "--rate_limit=1000000",
+      "--rate_burst=1000000",
+      "--max_calls_per_agency=10000",
+      "--max_calls=100000",
+      "--shutdown_grace=2s",
+  };
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::string log = absl::StrCat(dir_, "/", service, ".log");
+
+  pid_t pid = fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
+    int flags = fcntl(pipe_fds[1], F_GETFD);
+    fcntl(pipe_fds[1], F_SETFD, flags & ~FD_CLOEXEC);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  if (pid < 0) {
+    close(pipe_fds[0]);
+    return absl::InternalError("fork failed");
+  }
+  std::string line;
+  char c;
+  while (read(pipe_fds[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  close(pipe_fds[0]);
+  int port = 0;
+  if (!absl::SimpleAtoi(line, &port) || port <= 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return absl::InternalError(absl::StrCat(service, " did not start (status ",
+                                            status, "):\n", LogTail(service)));
+  }
+  process.pid = pid;
+  process.port = port;
+  return WriteConfig();
+}
+
+absl::Status Cluster::Kill(const std::string& service) {
+  Process& process = processes_[service];
+  if (process.pid <= 0) {
+    return absl::FailedPreconditionError(absl::StrCat(service, " not running"));
+  }
+  if (kill(process.pid, SIGKILL) != 0 ||
+      waitpid(process.pid, nullptr, 0) != process.pid) {
+    return absl::InternalError(absl::StrCat("cannot kill ", service));
+  }
+  process.pid = -1;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> Cluster::Stop(const std::string& service) {
+  Process& process = processes_[service];
+  if (process.pid <= 0) {
+    return absl::FailedPreconditionError(absl::StrCat(service, " not running"));
+  }
+  int status = 0;
+  if (kill(process.pid, SIGTERM) != 0 ||
+      waitpid(process.pid, &status, 0) != process.pid) {
+    return absl::InternalError(absl::StrCat("cannot stop ", service));
+  }
+  process.pid = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+absl::StatusOr<int> Cluster::Wait(const std::string& service,
+                                  absl::Duration timeout) {
+  Process& process = processes_[service];
+  if (process.pid <= 0) {
+    return absl::FailedPreconditionError(absl::StrCat(service, " not running"));
+  }
+  // A pidfd becomes readable when the process ends: no polling loop.
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, process.pid, 0));
+  if (pidfd < 0) return absl::InternalError("pidfd_open failed");
+  pollfd ended = {pidfd, POLLIN, 0};
+  int ready = poll(&ended, 1, absl::ToInt64Milliseconds(timeout));
+  close(pidfd);
+  if (ready != 1) {
+    return absl::DeadlineExceededError(absl::StrCat(service, " still runs"));
+  }
+  int status = 0;
+  if (waitpid(process.pid, &status, 0) != process.pid) {
+    return absl::InternalError(absl::StrCat("cannot reap ", service));
+  }
+  process.pid = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string Cluster::Target(const std::string& service) const {
+  auto found = processes_.find(service);
+  int port = found == processes_.end() ? 0 : found->second.port;
+  return absl::StrCat("127.0.0.1:", port);
+}
+
+std::shared_ptr<grpc::Channel> Cluster::Channel(const std::string& service,
+                                                const std::string& agency,
+                                                const std::string& role,
+                                                bool retry) const {
+  grpc::ChannelArguments args;
+  if (retry) {
+    args.SetServiceConfigJSON(R"({"methodConfig": [{"name": [{}],
+        "waitForReady": true,
+        "retryPolicy": {"maxAttempts": 5, "initialBackoff": "0.2s",
+                        "maxBackoff": "2s", "backoffMultiplier": 2,
+                        "retryableStatusCodes": ["UNAVAILABLE"]}}]})");
+  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = pki_->Channel(
+      Target(service), agency, role, absl::FromUnixSeconds(2208988800), args);
+  if (!channel.ok()) {
+    std::fprintf(stderr, "no channel: %s\n",
+                 channel.status().ToString().c_str());
+    std::abort();
+  }
+  return *channel;
+}
+
+std::string Cluster::LogTail(const std::string& service) const {
+  std::ifstream in(absl::StrCat(dir_, "/", service, ".log"));
+  std::stringstream content;
+  content << in.rdbuf();
+  std::vector<std::string> lines = absl::StrSplit(content.str(), '\n');
+  size_t from = lines.size() > 20 ? lines.size() - 20 : 0;
+  return absl::StrJoin(lines.begin() + from, lines.end(), "\n");
+}
+
+absl::Status Cluster::WriteConfig() const {
+  std::vector<std::string> entries;
+  for (const auto& [service, process] : processes_) {
+    if (process.port > 0) {
+      entries.push_back(
+          absl::StrCat("\"", service, "\": \"127.0.0.1:", process.port, "\""));
+    }
+  }
+  std::string path = dir_ + "/deployment.json";
+  {
+    std::ofstream out(path + ".tmp");
+    out << "{\"addresses\": {" << absl::StrJoin(entries, ", ") << "}}\n";
+    if (!out) return absl::InternalError("cannot write " + path);
+  }
+  std::error_code error;
+  std::filesystem::rename(path + ".tmp", path, error);
+  if (error) return absl::InternalError("cannot write " + path);
+  return absl::OkStatus();
+}
+
+}  // namespace lienthong::e2e
