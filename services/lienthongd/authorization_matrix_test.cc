@@ -184,10 +184,10 @@ std::vector<Row> Matrix() {
        kOperators},
       {reg + "PlanService/UpdateTask",
        R"({"task": {"name": "plans/none/tasks/t"}})", kOperators},
-      // Task progress: agency systems; the plan registry checks the task.
+      // Task progress: the task's lead and coordinating agencies only.
       {reg + "PlanService/SubmitTaskProgress",
-       R"({"task": "plans/none/tasks/t", "update": {"percentComplete": 10}})",
-       kSystems},
+       R"({"task": "plans/mx/tasks/1", "update": {"percentComplete": 10}})",
+       kOwnOnly},
       // Ingestion: writes for the caller's own unit only.
       {ing + "SubmitValues", absl::StrCat("{", rows911, "}"), kOwnOnly},
       {ing + "StreamValues",
@@ -442,6 +442,18 @@ class AuthorizationMatrixTest : public ::testing::Test {
                             "forwardDaysAfterWindow": 2},
                "lockDaysAfterDeadline": 4000,
                "valid": {"start": {"year": 2021, "month": 1, "day": 1}}}})");
+    // A task led by AG.911, for progress reports.
+    create("lienthong.registry.v1.PlanService.CreatePlan",
+           R"({"planId": "mx", "plan": {"number": "1/KH-UBND",
+               "title": "Kế hoạch", "issuingAgency": "agencies/AG.911",
+               "scopeUnit": "units/911", "startYear": 2025, "endYear": 2025,
+               "orientationYear": 2030}})");
+    create("lienthong.registry.v1.PlanService.CreateTask",
+           R"({"parent": "plans/mx", "task": {"number": "1",
+               "title": "Nhiệm vụ", "requiredResult": "Báo cáo",
+               "startDate": {"year": 2025, "month": 7, "day": 1},
+               "dueDate": {"year": 2025, "month": 12, "day": 31},
+               "leadAgency": "agencies/AG.911"}})");
   }
 
   void TearDown() override {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -741,7 +742,8 @@ absl::StatusOr<v1::Task> PlanRegistry::UpdateTask(
 }
 
 absl::StatusOr<v1::ProgressUpdate> PlanRegistry::SubmitTaskProgress(
-    const v1::SubmitTaskProgressRequest& request, const std::string& actor) {
+    const v1::SubmitTaskProgressRequest& request, const std::string& actor,
+    const std::string& reporting_agency) {
   v1::ProgressUpdate replay;
   absl::StatusOr<bool> replayed =
       Replayed(*records_, request.request_id(), &replay);
@@ -770,6 +772,18 @@ absl::StatusOr<v1::ProgressUpdate> PlanRegistry::SubmitTaskProgress(
   if (!record.ok()) return record.status();
   absl::StatusOr<v1::Task> task = Parse<v1::Task>(*record);
   if (!task.ok()) return task.status();
+  if (!reporting_agency.empty()) {
+    const std::string agency = absl::StrCat("agencies/", reporting_agency);
+    if (task->lead_agency() != agency &&
+        absl::c_find(task->coordinating_agencies(), agency) ==
+            task->coordinating_agencies().end()) {
+      return WithErrorInfo(
+          absl::PermissionDeniedError(
+              absl::StrCat(agency, " is neither the lead nor a coordinator of ",
+                           request.task(), ": only they report its progress")),
+          "NOT_TASK_AGENCY", {{"task", request.task()}, {"agency", agency}});
+    }
+  }
   if (update.status() == v1::TASK_STATUS_UNSPECIFIED) {
     update.set_status(update.percent_complete() >= 100
                           ? v1::TASK_STATUS_DONE

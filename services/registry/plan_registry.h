@@ -49,8 +49,12 @@ class PlanRegistry {
   absl::StatusOr<v1::Task> UpdateTask(const v1::UpdateTaskRequest& request);
 
   // `actor` is the caller's identity, recorded as the update's author.
+  // `reporting_agency` (an agency code) must be the task's lead or one of its
+  // coordinators, or the call is refused PERMISSION_DENIED (NOT_TASK_AGENCY);
+  // empty for the platform's own calls.
   absl::StatusOr<v1::ProgressUpdate> SubmitTaskProgress(
-      const v1::SubmitTaskProgressRequest& request, const std::string& actor);
+      const v1::SubmitTaskProgressRequest& request, const std::string& actor,
+      const std::string& reporting_agency);
   absl::StatusOr<v1::ListTaskProgressResponse> ListTaskProgress(
       const v1::ListTaskProgressRequest& request);
 

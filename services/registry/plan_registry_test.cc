@@ -207,16 +207,18 @@ TEST_F(PlanRegistryTest, ProgressUpdatesMoveTheTaskAndKeepTheirHistory) {
   progress.mutable_update()->set_percent_complete(40);
   progress.mutable_update()->set_note("Đã tập huấn 3 thôn");
   progress.set_request_id("p-1");
-  LT_ASSERT_OK_AND_ASSIGN(
-      v1::ProgressUpdate first,
-      registry_->SubmitTaskProgress(progress, "DEMO.21340.UBND"));
+  LT_ASSERT_OK_AND_ASSIGN(v1::ProgressUpdate first,
+                          registry_->SubmitTaskProgress(
+                              progress, "DEMO.21340.UBND", "DEMO.21340.UBND"));
   EXPECT_EQ(first.submitted().actor(), "DEMO.21340.UBND");
   // A retry of the same report is recorded once.
-  ASSERT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.UBND"),
+  ASSERT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.UBND",
+                                            "DEMO.21340.UBND"),
               IsOk());
   progress.mutable_update()->set_percent_complete(100);
   progress.set_request_id("p-2");
-  ASSERT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.UBND"),
+  ASSERT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.UBND",
+                                            "DEMO.21340.UBND"),
               IsOk());
 
   v1::GetTaskRequest get;
@@ -235,8 +237,37 @@ TEST_F(PlanRegistryTest, ProgressUpdatesMoveTheTaskAndKeepTheirHistory) {
   progress.mutable_update()->set_percent_complete(120);
   progress.set_request_id("p-3");
   absl::StatusOr<v1::ProgressUpdate> bad =
-      registry_->SubmitTaskProgress(progress, "");
+      registry_->SubmitTaskProgress(progress, "", "");
   EXPECT_THAT(Fields(bad.status()), ElementsAre("update.percent_complete"));
+}
+
+TEST_F(PlanRegistryTest, OnlyTheTasksAgenciesReportItsProgress) {
+  ASSERT_THAT(CreatePlan("nghia-hanh-2025", "DEMO.21340.UBND", "21340"),
+              IsOk());
+  LT_ASSERT_OK_AND_ASSIGN(v1::Task task,
+                          CreateTask(D(2025, 9, 1), D(2025, 12, 31)));
+  v1::SubmitTaskProgressRequest progress;
+  progress.set_task(task.name());
+  progress.mutable_update()->set_percent_complete(10);
+  progress.set_request_id("other-1");
+  absl::StatusOr<v1::ProgressUpdate> refused = registry_->SubmitTaskProgress(
+      progress, "DEMO.99999.UBND", "DEMO.99999.UBND");
+  EXPECT_THAT(refused, StatusCodeIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(ErrorReason(refused.status()), "NOT_TASK_AGENCY");
+  v1::ListTaskProgressRequest list;
+  list.set_task(task.name());
+  LT_ASSERT_OK_AND_ASSIGN(auto history, registry_->ListTaskProgress(list));
+  EXPECT_EQ(history.updates_size(), 0);
+
+  // The lead and a coordinator may.
+  progress.set_request_id("coordinator-1");
+  EXPECT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.CONGAN",
+                                            "DEMO.21340.CONGAN"),
+              IsOk());
+  progress.set_request_id("lead-1");
+  EXPECT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.UBND",
+                                            "DEMO.21340.UBND"),
+              IsOk());
 }
 
 TEST_F(PlanRegistryTest, PlansCheckReferencesEtagsAndPaging) {

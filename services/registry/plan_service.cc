@@ -105,11 +105,16 @@ grpc::Status PlanServiceImpl::UpdateTask(grpc::ServerContext* context,
 grpc::Status PlanServiceImpl::SubmitTaskProgress(
     grpc::ServerContext* context, const v1::SubmitTaskProgressRequest* request,
     v1::ProgressUpdate* response) {
+  // Agencies report only on their own tasks; the platform's own calls (and a
+  // plain-text daemon's, which trusts everyone) are not checked.
+  const Caller caller = CallerOf(*context);
+  const std::string reporting_agency =
+      caller.authenticated && !caller.platform ? caller.identity : "";
   return Serve(
       *context, *authorizer_, "registry.tasks.progress", request->task(),
       [&] {
-        return registry_->SubmitTaskProgress(*request,
-                                             CallerOf(*context).identity);
+        return registry_->SubmitTaskProgress(*request, caller.identity,
+                                             reporting_agency);
       },
       response);
 }
