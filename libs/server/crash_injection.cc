@@ -3,9 +3,12 @@
 #include <signal.h>
 
 #include <atomic>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "libs/status/status_details.h"
 
 namespace lienthong {
@@ -65,8 +68,12 @@ absl::StatusOr<CrashPoint> ParseCrashPoint(absl::string_view spec) {
   if (colon != absl::string_view::npos) {
     point.method = std::string(spec.substr(0, colon));
   }
-  if (colon == absl::string_view::npos || point.method.size() < 3 ||
-      point.method[0] != '/' ||
+  // "/package.Service/Method": two slashes, a dotted service, a method.
+  std::vector<absl::string_view> parts = absl::StrSplit(point.method, '/');
+  bool method_ok = parts.size() == 3 && parts[0].empty() &&
+                   absl::StrContains(parts[1], '.') && !parts[2].empty() &&
+                   parts[1].back() != '.';
+  if (colon == absl::string_view::npos || !method_ok ||
       !absl::SimpleAtoi(spec.substr(colon + 1), &point.after_calls) ||
       point.after_calls < 1) {
     return WithErrorInfo(

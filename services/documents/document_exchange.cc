@@ -178,16 +178,24 @@ absl::StatusOr<v1::Document> DocumentExchange::Deliver(
   if (absl::Status own = CheckCallersAgency(caller, sender); !own.ok()) {
     return own;
   }
-  // Unknown agencies and attachments, all at once. Only NOT_FOUND means
-  // unknown: a registry that cannot be asked (UNAVAILABLE) is passed on, so
-  // the sender retries instead of dropping a valid document.
+  // Unknown agencies and attachments, all at once. Only the registry's "no
+  // such agency" (or "not an agency code") means unknown: any other failure
+  // is UNAVAILABLE, so the sender retries instead of dropping a valid
+  // document.
   std::vector<FieldViolation> unknown;
-  auto check_agency = [&](const std::string& code, std::string field) {
+  auto check_agency = [&](const std::string& code,
+                          std::string field) -> absl::Status {
     absl::Status found = agencies_(code);
-    if (absl::IsNotFound(found)) {
+    if (absl::IsNotFound(found) || absl::IsInvalidArgument(found)) {
       unknown.push_back({std::move(field),
                          absl::StrCat("agency ", code, " is not registered")});
       return absl::OkStatus();
+    }
+    if (!found.ok()) {
+      return WithErrorInfo(absl::UnavailableError(absl::StrCat(
+                               "cannot check agency ", code,
+                               " with the registry: ", found.message())),
+                           "REGISTRY_UNAVAILABLE", {{"agency", code}});
     }
     return found;
   };

@@ -49,8 +49,8 @@ struct DocumentExchangeOptions {
 
 class DocumentExchange {
  public:
-  // OK when the agency code is registered; NOT_FOUND otherwise; any other
-  // error (UNAVAILABLE) fails the call as it is.
+  // OK when the agency code is registered; NOT_FOUND (or INVALID_ARGUMENT)
+  // when it is not; any other error fails the call UNAVAILABLE.
   using AgencyCheck = std::function<absl::Status(const std::string& code)>;
 
   // Everything must outlive the exchange.

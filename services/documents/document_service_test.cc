@@ -231,6 +231,7 @@ TEST_F(DocumentServiceTest, AnUnreachableRegistryIsNotAnUnknownAgency) {
   grpc::Status status = Send(document, &sent);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
+  EXPECT_EQ(Reason(status), "REGISTRY_UNAVAILABLE");
   // Nothing was kept: once the registry answers, the same send goes through.
   fixture_->SetRegistryUnavailable(false);
   status = Send(document, &sent);

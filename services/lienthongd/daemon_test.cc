@@ -151,12 +151,13 @@ TEST(DaemonTest, HostsOnlyItsServicesAndCallsTheRegistryAtItsPeer) {
               ElementsAre("lienthong.ingestion.v1.IngestionService",
                           "lienthong.audit.v1.AuditService"));
 
-  // A value for a unit the registry does not know: refused as such, which
-  // only the registry in the other daemon can say.
+  // Values under a schedule the registry does not know: refused as such,
+  // which only the registry in the other daemon can say.
   auto stub = ingestion::v1::IngestionService::NewStub(
       ingestion->server().InProcessChannel());
   ingestion::v1::SubmitValuesRequest request;
   request.mutable_options()->set_request_id("split-1");
+  request.mutable_options()->set_schedule("schedules/none");
   ingestion::v1::ValueRow* row = request.add_rows();
   row->set_unit("units/99999");
   row->set_indicator("indicators/NONE");
@@ -169,8 +170,19 @@ TEST(DaemonTest, HostsOnlyItsServicesAndCallsTheRegistryAtItsPeer) {
   grpc::Status status = stub->SubmitValues(&context, request, &summary);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << status.error_message();
-  ingestion->Shutdown(absl::Seconds(1));
+  EXPECT_EQ(status.error_message(), "unknown schedule");
+
+  // Once the registry is gone, the same call says so.
   registry->Shutdown(absl::Seconds(1));
+  registry.reset();
+  grpc::ClientContext again;
+  again.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+  request.mutable_options()->set_schedule("schedules/other");
+  status = stub->SubmitValues(&again, request, &summary);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
+  ingestion->Shutdown(absl::Seconds(1));
 }
 
 }  // namespace

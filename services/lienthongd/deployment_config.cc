@@ -73,16 +73,28 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDeploymentConfig(
   return addresses;
 }
 
-std::string ListenAddress(const std::string& listen,
-                          const std::vector<std::string>& services,
-                          const std::map<std::string, std::string>& addresses,
-                          const std::string& fallback) {
+absl::StatusOr<std::string> ListenAddress(
+    const std::string& listen, const std::vector<std::string>& services,
+    const std::map<std::string, std::string>& addresses,
+    const std::string& fallback) {
   if (!listen.empty()) return listen;
+  std::string configured;
   for (const std::string& service : services) {
     auto found = addresses.find(service);
-    if (found != addresses.end()) return found->second;
+    if (found == addresses.end()) continue;
+    if (!configured.empty() && configured != found->second) {
+      return WithErrorInfo(
+          absl::InvalidArgumentError(absl::StrCat(
+              "the services of this process are configured at different "
+              "addresses (",
+              configured, ", ", found->second,
+              "); one process serves one address: give --listen or one "
+              "address")),
+          "CONFLICTING_ADDRESSES");
+    }
+    configured = found->second;
   }
-  return fallback;
+  return configured.empty() ? fallback : configured;
 }
 
 }  // namespace lienthong

@@ -19,12 +19,13 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDeploymentConfig(
     const std::string& path);
 
 // The address a process hosting `services` listens on: `listen` when given,
-// else the configured address of its first service that has one, else
-// `fallback`.
-std::string ListenAddress(const std::string& listen,
-                          const std::vector<std::string>& services,
-                          const std::map<std::string, std::string>& addresses,
-                          const std::string& fallback);
+// else its services' configured address, else `fallback`. INVALID_ARGUMENT
+// (CONFLICTING_ADDRESSES) when its services are configured at different
+// addresses, which one port cannot serve.
+absl::StatusOr<std::string> ListenAddress(
+    const std::string& listen, const std::vector<std::string>& services,
+    const std::map<std::string, std::string>& addresses,
+    const std::string& fallback);
 
 }  // namespace lienthong
 

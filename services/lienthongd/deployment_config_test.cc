@@ -63,12 +63,17 @@ TEST(DeploymentConfigTest, RefusesWhatIsNotJsonOrCannotBeRead) {
 TEST(DeploymentConfigTest, ListensAtTheFlagThenItsServicesAddress) {
   std::map<std::string, std::string> addresses = {
       {"registry", "10.0.0.1:7001"}, {"ingestion", "10.0.0.2:7002"}};
-  EXPECT_EQ(ListenAddress("0.0.0.0:9", {"ingestion"}, addresses, "fb:1"),
+  EXPECT_EQ(*ListenAddress("0.0.0.0:9", {"ingestion"}, addresses, "fb:1"),
             "0.0.0.0:9");
-  EXPECT_EQ(ListenAddress("", {"reporting", "ingestion"}, addresses, "fb:1"),
+  EXPECT_EQ(*ListenAddress("", {"reporting", "ingestion"}, addresses, "fb:1"),
             "10.0.0.2:7002");
-  EXPECT_EQ(ListenAddress("", {"documents"}, addresses, "fb:1"), "fb:1");
-  EXPECT_EQ(ListenAddress("", {}, addresses, "fb:1"), "fb:1");
+  EXPECT_EQ(*ListenAddress("", {"documents"}, addresses, "fb:1"), "fb:1");
+  EXPECT_EQ(*ListenAddress("", {}, addresses, "fb:1"), "fb:1");
+  // Two services at two addresses cannot share one port.
+  absl::StatusOr<std::string> conflict =
+      ListenAddress("", {"registry", "ingestion"}, addresses, "fb:1");
+  EXPECT_THAT(conflict, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(conflict.status()), "CONFLICTING_ADDRESSES");
 }
 
 }  // namespace

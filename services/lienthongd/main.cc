@@ -85,9 +85,15 @@ int main(int argc, char** argv) {
     }
     options.peers = *std::move(addresses);
   }
-  options.server.address =
+  absl::StatusOr<std::string> listen =
       lienthong::ListenAddress(absl::GetFlag(FLAGS_listen), options.services,
                                options.peers, "127.0.0.1:50051");
+  if (!listen.ok()) {
+    logger.Error("lienthongd.config_invalid",
+                 {{"error", listen.status().ToString()}});
+    return 2;
+  }
+  options.server.address = *listen;
   options.server.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);
   options.server.max_send_message_bytes =

@@ -744,11 +744,6 @@ absl::StatusOr<v1::Task> PlanRegistry::UpdateTask(
 absl::StatusOr<v1::ProgressUpdate> PlanRegistry::SubmitTaskProgress(
     const v1::SubmitTaskProgressRequest& request, const std::string& actor,
     const std::string& reporting_agency) {
-  v1::ProgressUpdate replay;
-  absl::StatusOr<bool> replayed =
-      Replayed(*records_, request.request_id(), &replay);
-  if (!replayed.ok()) return replayed.status();
-  if (*replayed) return replay;
   absl::StatusOr<std::pair<std::string, std::string>> ids =
       ChildId(request.task(), "tasks", "task");
   if (!ids.ok()) return ids.status();
@@ -784,6 +779,13 @@ absl::StatusOr<v1::ProgressUpdate> PlanRegistry::SubmitTaskProgress(
           "NOT_TASK_AGENCY", {{"task", request.task()}, {"agency", agency}});
     }
   }
+  // Replays only after the agency check: request ids are global, and another
+  // agency's id must not fetch its update.
+  v1::ProgressUpdate replay;
+  absl::StatusOr<bool> replayed =
+      Replayed(*records_, request.request_id(), &replay);
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed) return replay;
   if (update.status() == v1::TASK_STATUS_UNSPECIFIED) {
     update.set_status(update.percent_complete() >= 100
                           ? v1::TASK_STATUS_DONE

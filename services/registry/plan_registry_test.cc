@@ -259,7 +259,8 @@ TEST_F(PlanRegistryTest, OnlyTheTasksAgenciesReportItsProgress) {
   LT_ASSERT_OK_AND_ASSIGN(auto history, registry_->ListTaskProgress(list));
   EXPECT_EQ(history.updates_size(), 0);
 
-  // The lead and a coordinator may.
+  // The lead and a coordinator may; another agency cannot fetch their update
+  // by its request_id.
   progress.set_request_id("coordinator-1");
   EXPECT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.CONGAN",
                                             "DEMO.21340.CONGAN"),
@@ -268,6 +269,9 @@ TEST_F(PlanRegistryTest, OnlyTheTasksAgenciesReportItsProgress) {
   EXPECT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.21340.UBND",
                                             "DEMO.21340.UBND"),
               IsOk());
+  EXPECT_THAT(registry_->SubmitTaskProgress(progress, "DEMO.99999.UBND",
+                                            "DEMO.99999.UBND"),
+              StatusCodeIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST_F(PlanRegistryTest, PlansCheckReferencesEtagsAndPaging) {

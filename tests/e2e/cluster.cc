@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -63,6 +65,19 @@ absl::Status Cluster::StartAll() {
 
 absl::Status Cluster::Start(const std::string& service,
                             const std::vector<std::string>& extra_flags) {
+  // A restart binds the port it had, which an outgoing connection may have
+  // taken as its ephemeral port meanwhile: try again a few times.
+  absl::Status started = Spawn(service, extra_flags);
+  for (int attempt = 1;
+       !started.ok() && processes_[service].port > 0 && attempt < 5;
+       ++attempt) {
+    started = Spawn(service, extra_flags);
+  }
+  return started;
+}
+
+absl::Status Cluster::Spawn(const std::string& service,
+                            const std::vector<std::string>& extra_flags) {
   Process& process = processes_[service];
   if (process.pid > 0) {
     return absl::FailedPreconditionError(absl::StrCat(service, " runs"));
@@ -109,9 +124,25 @@ absl::Status Cluster::Start(const std::string& service,
     close(pipe_fds[0]);
     return absl::InternalError("fork failed");
   }
+  // Up to a minute for the port; a daemon that hangs is killed.
   std::string line;
-  char c;
-  while (read(pipe_fds[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  absl::Time deadline = absl::Now() + absl::Minutes(1);
+  while (true) {
+    pollfd readable = {pipe_fds[0], POLLIN, 0};
+    int ready = poll(&readable, 1,
+                     std::max<int64_t>(
+                         0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready != 1) {
+      kill(pid, SIGKILL);
+      break;
+    }
+    char c;
+    ssize_t got = read(pipe_fds[0], &c, 1);
+    if (got < 0 && errno == EINTR) continue;
+    if (got != 1 || c == '\n') break;
+    line.push_back(c);
+  }
   close(pipe_fds[0]);
   int port = 0;
   if (!absl::SimpleAtoi(line, &port) || port <= 0) {

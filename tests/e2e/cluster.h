@@ -65,6 +65,9 @@ class Cluster {
       : dir_(std::move(dir)),
         daemon_(std::move(daemon)),
         pki_(std::move(pki)) {}
+  // One attempt of Start.
+  absl::Status Spawn(const std::string& service,
+                     const std::vector<std::string>& extra_flags);
   // Rewrites the deployment file with every known address.
   absl::Status WriteConfig() const;
 

@@ -128,7 +128,9 @@ struct Load {
         cluster.Channel(service, agency, role, /*retry=*/true);
     int n = Acked();
     grpc::Status status;
-    for (int attempt = 0; attempt < 5; ++attempt) {
+    // Each attempt already retries UNAVAILABLE with gRPC's backoff (about
+    // 3 s); peers reconnect to a restarted service within 2 s.
+    for (int attempt = 0; attempt < 20; ++attempt) {
       std::string name;
       status = send(channel, n, &name);
       if (status.ok()) {
