@@ -40,6 +40,7 @@
 #include "services/ingestion/registry_cache_lookup.h"
 #include "services/ingestion/sqlite_value_store.h"
 #include "services/ingestion/value_intake.h"
+#include "services/lienthongd/deployment_config.h"
 #include "services/lienthongd/registry_unit_directory.h"
 #include "services/registry/admin_unit_service.h"
 #include "services/registry/agency_registry.h"
@@ -263,15 +264,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
 
 absl::Status Daemon::ChooseServices(Daemon& daemon,
                                     const DaemonOptions& options) {
-  const std::vector<std::string> all = {kRegistry, kIngestion, kReporting,
-                                        kDocuments};
   if (options.services.empty()) {
     daemon.hosted_ = {kRegistry, kIngestion, kReporting};
     // The document exchange needs the PKI that signs receipts.
     if (!options.certs_dir.empty()) daemon.hosted_.insert(kDocuments);
   }
   for (const std::string& service : options.services) {
-    if (std::find(all.begin(), all.end(), service) == all.end()) {
+    if (!IsServiceName(service)) {
       return WithErrorInfo(
           absl::InvalidArgumentError(absl::StrCat(
               "unknown service \"", service,

@@ -125,6 +125,12 @@ TEST(DaemonTest, RefusesServicesItCannotHostOrReach) {
   EXPECT_EQ(ErrorReason(daemon.status()), "DOCUMENTS_NEED_PKI");
 
   options.services = {"ingestion"};
+  options.testing_crash_after = "SubmitValues:1";
+  daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(ErrorReason(daemon.status()), "INVALID_CRASH_POINT");
+  options.testing_crash_after.clear();
+
   options.load_seeds_dir = "deploy/demo/seeds";
   daemon = Daemon::Start(options);
   EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));

@@ -12,11 +12,6 @@
 namespace lienthong {
 namespace {
 
-bool IsService(const std::string& name) {
-  return name == "registry" || name == "ingestion" || name == "reporting" ||
-         name == "documents";
-}
-
 // "host:port" or "[v6]:port" with a port in 1..65535.
 bool IsHostPort(const std::string& address) {
   size_t colon = address.rfind(':');
@@ -27,6 +22,11 @@ bool IsHostPort(const std::string& address) {
 }
 
 }  // namespace
+
+bool IsServiceName(const std::string& name) {
+  return name == "registry" || name == "ingestion" || name == "reporting" ||
+         name == "documents";
+}
 
 absl::StatusOr<std::map<std::string, std::string>> ReadDeploymentConfig(
     const std::string& path) {
@@ -54,7 +54,7 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDeploymentConfig(
   std::vector<FieldViolation> violations;
   for (const auto& [service, address] : addresses) {
     std::string field = absl::StrCat("addresses.", service);
-    if (!IsService(service)) {
+    if (!IsServiceName(service)) {
       violations.push_back(
           {field,
            "not a service: registry, ingestion, reporting or documents"});

@@ -12,6 +12,10 @@
 
 namespace lienthong {
 
+// Whether `name` is a service a process can host: "registry", "ingestion",
+// "reporting" or "documents".
+bool IsServiceName(const std::string& name);
+
 // Reads and checks `path`: every name a known service, every address
 // "host:port". INVALID_ARGUMENT (DEPLOYMENT_CONFIG_INVALID) when it is not,
 // FAILED_PRECONDITION (DEPLOYMENT_CONFIG_UNREADABLE) when it cannot be read.

@@ -21,6 +21,14 @@
 #include "absl/strings/str_split.h"
 
 namespace lienthong::e2e {
+namespace {
+
+// A wait status as a shell shows it: the exit status, or 128 + the signal.
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
 
 const std::vector<std::string>& Cluster::Services() {
   static const auto* services = new std::vector<std::string>{
@@ -180,7 +188,7 @@ absl::StatusOr<int> Cluster::Stop(const std::string& service) {
     return absl::InternalError(absl::StrCat("cannot stop ", service));
   }
   process.pid = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return ExitCode(status);
 }
 
 absl::StatusOr<int> Cluster::Wait(const std::string& service,
@@ -203,7 +211,7 @@ absl::StatusOr<int> Cluster::Wait(const std::string& service,
     return absl::InternalError(absl::StrCat("cannot reap ", service));
   }
   process.pid = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return ExitCode(status);
 }
 
 std::string Cluster::Target(const std::string& service) const {
