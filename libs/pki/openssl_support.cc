@@ -1,5 +1,6 @@
 #include "libs/pki/openssl_support.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 
 #include <climits>
@@ -31,6 +32,10 @@ absl::Status OpenSslError(absl::StatusCode code, absl::string_view reason,
 absl::Status OpenSslInternalError(absl::string_view what) {
   return OpenSslError(absl::StatusCode::kInternal, kOpenSslFailure,
                       absl::StrCat(what, " failed"));
+}
+
+void KeepOpenSslStateUntilExit() {
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
 }
 
 UniqueBio ReadOnlyBio(absl::string_view data) {

@@ -48,6 +48,13 @@ absl::Status OpenSslError(
 // INTERNAL with reason OPENSSL_FAILURE: `what` failed for no input's fault.
 absl::Status OpenSslInternalError(absl::string_view what);
 
+// Asks OpenSSL not to free its global state at exit; call first in main().
+// gRPC's threads can still be finishing as the process exits, and once
+// OpenSSL's atexit handler has deleted its thread-local key, their error
+// queues are never freed (LeakSanitizer reports them). The process is ending
+// anyway, so the cleanup buys nothing.
+void KeepOpenSslStateUntilExit();
+
 // A read-only memory BIO over `data`, which must outlive it; null on failure.
 UniqueBio ReadOnlyBio(absl::string_view data);
 

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
+#include "libs/pki/openssl_support.h"
 #include "libs/server/termination_signal.h"
 #include "services/lienthongd/daemon.h"
 #include "services/lienthongd/deployment_config.h"
@@ -67,6 +68,7 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 int main(int argc, char** argv) {
   // Before any thread exists, so the signals reach only sigwait() below.
   lienthong::BlockTerminationSignals();
+  lienthong::pki::KeepOpenSslStateUntilExit();
   absl::SetProgramUsageMessage("lienthong all-in-one daemon");
   absl::ParseCommandLine(argc, argv);
 
