@@ -143,13 +143,19 @@ bool IsOpen(const common::v1::DateRange& range) {
   return !range.has_end() || IsUnset(range.end());
 }
 
-// Ends the unit's parent link that is open on `last_day` at that day.
-void CloseOpenParentLink(AdminUnit& unit, absl::CivilDay last_day) {
+// Ends the unit's parent link in force on `last_day` at that day, open or
+// not (a retired unit's links end with it). Returns the end it had when that
+// was later (where a link replacing it ends too), else an unset date.
+common::v1::Date CloseParentLinkOn(AdminUnit& unit, absl::CivilDay last_day) {
+  common::v1::Date later_end;
   for (v1::ParentLink& link : *unit.mutable_parents()) {
-    if (IsOpen(link.valid()) && InRange(link.valid(), last_day)) {
-      *link.mutable_valid()->mutable_end() = ToDate(last_day);
+    if (!InRange(link.valid(), last_day)) continue;
+    if (!IsOpen(link.valid()) && InRange(link.valid(), last_day + 1)) {
+      later_end = link.valid().end();
     }
+    *link.mutable_valid()->mutable_end() = ToDate(last_day);
   }
+  return later_end;
 }
 
 void AddParentLink(AdminUnit& unit, absl::string_view parent_code,
@@ -544,7 +550,7 @@ absl::StatusOr<v1::SuccessionEvent> UnitRegistry::MergeUnits(
           {{field, "is not of the successor's level"}});
     }
     std::string etag = unit->etag();
-    CloseOpenParentLink(*unit, day_before);
+    CloseParentLinkOn(*unit, day_before);
     if (unit->code() == successor.code()) {
       // The unit whose code the successor keeps continues under its new name.
       successor_continues = true;
@@ -560,7 +566,7 @@ absl::StatusOr<v1::SuccessionEvent> UnitRegistry::MergeUnits(
       if (!children.ok()) return children.status();
       for (AdminUnit& child : *children) {
         std::string child_etag = child.etag();
-        CloseOpenParentLink(child, day_before);
+        CloseParentLinkOn(child, day_before);
         AddParentLink(child, successor.code(), *date);
         write.puts.push_back({std::move(child), false, child_etag});
       }
@@ -736,8 +742,12 @@ absl::StatusOr<v1::SuccessionEvent> UnitRegistry::ReparentUnit(
         {{"parent", "is the unit's current parent"}});
   }
   std::string etag = unit->etag();
-  CloseOpenParentLink(*unit, day_before);
+  common::v1::Date link_end = CloseParentLinkOn(*unit, day_before);
   AddParentLink(*unit, *parent_code, *date);
+  if (!IsUnset(link_end)) {
+    *unit->mutable_parents()->rbegin()->mutable_valid()->mutable_end() =
+        link_end;
+  }
 
   v1::SuccessionEvent event;
   event.set_type(v1::SUCCESSION_TYPE_REPARENT);
@@ -932,7 +942,7 @@ absl::StatusOr<v1::SuccessionEvent> UnitRegistry::SplitUnit(
     }
     std::string etag = unit->etag();
     *unit->mutable_valid()->mutable_end() = ToDate(day_before);
-    CloseOpenParentLink(*unit, day_before);
+    CloseParentLinkOn(*unit, day_before);
     write.puts.push_back({*std::move(unit), false, etag});
   }
   v1::SuccessionEvent event;

@@ -262,6 +262,34 @@ TEST_F(UnitRegistryTest, ReparentMovesAUnitFromADate) {
   EXPECT_EQ(ErrorReason(overlap.status()), "OVERLAPPING_HISTORY");
 }
 
+// A unit already retired keeps its end: moved in the past, it is under the
+// new parent from the move until then, and under the old one only before.
+TEST_F(UnitRegistryTest, ReparentOfARetiredUnitEndsBothLinksInPlace) {
+  v1::AdminUnit retired = Unit("00019", v1::UNIT_KIND_COMMUNE, "Xã Cũ", "01");
+  *retired.mutable_valid()->mutable_end() = D(2025, 6, 30);
+  *retired.mutable_parents(0)->mutable_valid()->mutable_end() = D(2025, 6, 30);
+  v1::CreateUnitRequest create;
+  *create.mutable_unit() = retired;
+  ASSERT_THAT(registry_->CreateUnit(create), IsOk());
+
+  v1::ReparentUnitRequest request;
+  request.set_name("units/00019");
+  request.set_parent("units/001");
+  *request.mutable_effective_date() = D(2021, 1, 1);
+  request.set_legal_reference("QĐ 124/2004/QĐ-TTg");
+  ASSERT_THAT(registry_->ReparentUnit(request), IsOk());
+  EXPECT_THAT(Ancestors("00019", D(2020, 12, 31)), ElementsAre("01"));
+  EXPECT_THAT(Ancestors("00019", D(2025, 5, 31)), ElementsAre("001", "01"));
+  v1::GetUnitRequest get;
+  get.set_name("units/00019");
+  LT_ASSERT_OK_AND_ASSIGN(v1::AdminUnit moved, registry_->GetUnit(get));
+  ASSERT_EQ(moved.parents_size(), 2);
+  EXPECT_EQ(ToCivilDay(moved.parents(0).valid().end(), "")->year(), 2020);
+  EXPECT_EQ(moved.parents(1).parent(), "units/001");
+  EXPECT_EQ(*ToCivilDay(moved.parents(1).valid().end(), ""),
+            absl::CivilDay(2025, 6, 30));
+}
+
 TEST_F(UnitRegistryTest, RenameKeepsTheCodeAndRecordsTheEvent) {
   v1::RenameUnitRequest request;
   request.set_name("units/00016");

@@ -53,6 +53,16 @@ bool IsComparable(const Value& value) {
   }
 }
 
+// Whether values of kinds `a` and `b` compare: the same kind, or percentages
+// and ratios, which are both shares on one scale (Number puts ratios in
+// percent). Plans state "80%" of indicators reported as ratios.
+bool SameScale(Value::KindCase a, Value::KindCase b) {
+  auto share = [](Value::KindCase kind) {
+    return kind == Value::kPercent || kind == Value::kRatio;
+  };
+  return a == b || (share(a) && share(b));
+}
+
 // The value on one scale: ratios in percent, so gaps are percentage points;
 // flags as 1/0.
 double Number(const Value& value) {
@@ -182,7 +192,8 @@ absl::StatusOr<v1::TargetAchievement> Achievement(
     return out;
   }
   const Value& value = actual->value;
-  if (value.kind_case() != target.value().kind_case() || !IsComparable(value)) {
+  if (!SameScale(value.kind_case(), target.value().kind_case()) ||
+      !IsComparable(value)) {
     return InvalidArgumentWithViolations(
         absl::StrCat("the actual value of ", target.name(), " is not a ",
                      KindName(target.value().kind_case())),

@@ -435,9 +435,33 @@ TEST(AchievementTest, RejectsMalformedTargets) {
       "INVALID_TARGET", "target.due_date");
 }
 
+// Plans state shares as percentages ("80%") of indicators reported as ratios
+// (dossiers online of all dossiers), and the other way round.
+TEST(AchievementTest, PercentTargetsMeasureRatiosAndBack) {
+  v1::TargetAchievement met = Evaluate(ProvincePlan(), OnlineDossiers(),
+                                       Reported(Ratio(45, 50)), kMid2024);
+  EXPECT_EQ(met.status(), v1::ACHIEVEMENT_STATUS_ACHIEVED);
+  EXPECT_EQ(met.actual_value().ratio().numerator(), 45);
+  // 72 of 100 is 72%, measured as the percentage 72 would be.
+  v1::TargetAchievement as_ratio = Evaluate(ProvincePlan(), OnlineDossiers(),
+                                            Reported(Ratio(72, 100)), kMid2024);
+  v1::TargetAchievement as_percent = Evaluate(ProvincePlan(), OnlineDossiers(),
+                                              Reported(Percent(72)), kMid2024);
+  EXPECT_EQ(as_ratio.status(), as_percent.status());
+  EXPECT_DOUBLE_EQ(as_ratio.percent_achieved(), as_percent.percent_achieved());
+  EXPECT_DOUBLE_EQ(as_ratio.gap(), as_percent.gap());
+
+  Target fibre = OnlineDossiers();
+  *fibre.mutable_value() = Ratio(80, 100);
+  *fibre.mutable_baseline() = Ratio(40, 100);
+  EXPECT_EQ(
+      Evaluate(ProvincePlan(), fibre, Reported(Percent(85)), kMid2024).status(),
+      v1::ACHIEVEMENT_STATUS_ACHIEVED);
+}
+
 TEST(AchievementTest, RejectsActualOfAnotherKind) {
   ExpectRejected(Achievement(ProvincePlan(), OnlineDossiers(),
-                             Reported(Ratio(70, 100)), kMid2024),
+                             Reported(Count(70)), kMid2024),
                  "VALUE_TYPE_MISMATCH", "actual.value");
   ExpectRejected(Achievement(ProvincePlan(), OnlineDossiers(),
                              Reported(Value()), kMid2024),
