@@ -177,7 +177,8 @@ push() {  # unit value
     >"$work/report-$1.csv"
   "$ltctl" push --server="127.0.0.1:$port" --ca_cert="$certs/ca.pem" \
     --cert="$certs/agencies/E2E.$1.pem" --key="$certs/agencies/E2E.$1.key" \
-    --schedule=schedules/e2e-thang --output=json "$work/report-$1.csv"
+    --schedule=schedules/e2e-thang --outbox="$work/outbox" --output=json \
+    "$work/report-$1.csv"
 }
 push 00004 7 >"$work/push" || fail "ltctl push: $(cat "$work/push")"
 grep -q '"created": 1' "$work/push" || fail "ltctl push printed: $(cat "$work/push")"

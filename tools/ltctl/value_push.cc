@@ -62,7 +62,8 @@ absl::StatusOr<std::string> RequestIdPrefix(const std::string& path,
 PushReport PushValues(ingestion::v1::IngestionService::StubInterface& ingestion,
                       ValueFileReader& reader,
                       const std::string& request_id_prefix,
-                      const PushOptions& options) {
+                      const PushOptions& options,
+                      const std::function<void(const PushReport&)>& on_batch) {
   grpc::ClientContext context;
   std::unique_ptr<
       grpc::ClientReaderWriterInterface<ingestion::v1::ImportBatchesRequest,
@@ -135,6 +136,7 @@ PushReport PushValues(ingestion::v1::IngestionService::StubInterface& ingestion,
       report.problems.push_back({line_of(problem.row()), problem.field(),
                                  problem.reason(), problem.description()});
     }
+    if (on_batch) on_batch(report);
   }
   sender.join();
   grpc::Status status = stream->Finish();

@@ -6,6 +6,7 @@
 // file's content and the options, so pushing the same file again writes
 // nothing twice (the server replays its first answers).
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,11 +54,13 @@ struct PushReport {
 absl::StatusOr<std::string> RequestIdPrefix(const std::string& path,
                                             const PushOptions& options);
 
-// Streams the rows of `reader` in batches of options.batch_rows.
-PushReport PushValues(ingestion::v1::IngestionService::StubInterface& ingestion,
-                      ValueFileReader& reader,
-                      const std::string& request_id_prefix,
-                      const PushOptions& options);
+// Streams the rows of `reader` in batches of options.batch_rows; calls
+// `on_batch` (when set) with the report so far after each acknowledgement.
+PushReport PushValues(
+    ingestion::v1::IngestionService::StubInterface& ingestion,
+    ValueFileReader& reader, const std::string& request_id_prefix,
+    const PushOptions& options,
+    const std::function<void(const PushReport&)>& on_batch = nullptr);
 
 }  // namespace lienthong::ltctl
 
