@@ -1,8 +1,5 @@
 #include "libs/storage/migrations.h"
 
-#include <map>
-
-#include "absl/strings/str_cat.h"
 #include "libs/storage/sqlite_database.h"
 
 namespace lienthong {
@@ -17,148 +14,78 @@ constexpr absl::string_view kCreateTable =
     "'now')),"
     "  PRIMARY KEY (schema, version))";
 
-// Applied versions of `schema` and their recorded names.
-using History = std::map<int, std::string>;
+// SQLite's side of the engine. BEGIN IMMEDIATE takes the database's write
+// lock, which holds off every other migrating connection.
+class SqliteMigrationTarget final : public MigrationTarget {
+ public:
+  explicit SqliteMigrationTarget(SqliteDatabase& db) : db_(db) {}
 
-absl::StatusOr<History> AppliedMigrations(SqliteDatabase& db,
-                                          absl::string_view schema) {
-  absl::StatusOr<SqliteStatement*> select = db.Prepare(
-      "SELECT version, name FROM schema_migrations WHERE schema = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, schema);
-  History applied;
-  while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    applied[static_cast<int>((*select)->ColumnInt64(0))] =
-        (*select)->ColumnText(1);
-  }
-  return applied;
-}
+  absl::Status CreateHistoryTable() override { return db_.Exec(kCreateTable); }
 
-absl::Status CheckList(absl::string_view schema,
-                       const std::vector<Migration>& migrations) {
-  int previous = 0;
-  for (const Migration& migration : migrations) {
-    if (migration.version <= previous) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "migrations of schema ", schema,
-          " must have positive, strictly increasing versions; ",
-          migration.version, " (", migration.name, ") follows ", previous));
+  absl::StatusOr<bool> HasHistoryTable() override {
+    // Only reads, so it also works on a read-only connection.
+    absl::StatusOr<SqliteStatement*> exists = db_.Prepare(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+        "name = 'schema_migrations'");
+    if (!exists.ok()) return exists.status();
+    if (absl::StatusOr<bool> row = (*exists)->Step(); !row.ok()) {
+      return row.status();
     }
-    previous = migration.version;
+    return (*exists)->ColumnInt64(0) != 0;
   }
-  return absl::OkStatus();
-}
 
-// The database's history must be a prefix of the list: same versions, same
-// names, nothing newer, nothing inserted below what is applied.
-absl::Status CheckHistory(absl::string_view schema,
-                          const std::vector<Migration>& migrations,
-                          const History& applied) {
-  std::map<int, const Migration*> known;
-  for (const Migration& migration : migrations) {
-    known[migration.version] = &migration;
+  absl::StatusOr<MigrationHistory> History(absl::string_view schema) override {
+    absl::StatusOr<SqliteStatement*> select = db_.Prepare(
+        "SELECT version, name FROM schema_migrations WHERE schema = ?");
+    if (!select.ok()) return select.status();
+    (*select)->Bind(1, schema);
+    MigrationHistory applied;
+    while (true) {
+      absl::StatusOr<bool> row = (*select)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      applied[static_cast<int>((*select)->ColumnInt64(0))] =
+          (*select)->ColumnText(1);
+    }
+    return applied;
   }
-  int newest_known = migrations.empty() ? 0 : migrations.back().version;
-  for (const auto& [version, name] : applied) {
-    auto it = known.find(version);
-    if (version > newest_known) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("database schema ", schema, " is at version ", version,
-                       ", newer than this program knows (", newest_known,
-                       "); upgrade the program"));
-    }
-    if (it == known.end()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "database schema ", schema, " has version ", version, " (", name,
-          ") that this program does not know; migrations must never be "
-          "edited once released"));
-    }
-    if (it->second->name != name) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("database schema ", schema, " version ", version,
-                       " was applied as \"", name,
-                       "\" but this program calls it \"", it->second->name,
-                       "\"; migrations must never be edited once released"));
-    }
+
+  absl::Status InMigrationTransaction(
+      absl::FunctionRef<absl::Status()> body) override {
+    return InTransaction(db_, body);
   }
-  int newest_applied = applied.empty() ? 0 : applied.rbegin()->first;
-  for (const Migration& migration : migrations) {
-    if (migration.version < newest_applied &&
-        applied.count(migration.version) == 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "migration ", schema, " v", migration.version, " (", migration.name,
-          ") is older than the applied v", newest_applied,
-          "; migrations must never be edited once released"));
-    }
+
+  absl::Status Exec(absl::string_view sql) override { return db_.Exec(sql); }
+
+  absl::Status Record(absl::string_view schema,
+                      const Migration& migration) override {
+    absl::StatusOr<SqliteStatement*> record = db_.Prepare(
+        "INSERT INTO schema_migrations (schema, version, name) "
+        "VALUES (?, ?, ?)");
+    if (!record.ok()) return record.status();
+    (*record)
+        ->Bind(1, schema)
+        .Bind(2, migration.version)
+        .Bind(3, migration.name);
+    return (*record)->Run();
   }
-  return absl::OkStatus();
-}
+
+ private:
+  SqliteDatabase& db_;
+};
 
 }  // namespace
 
 absl::StatusOr<int> SchemaVersion(SqliteDatabase& db,
                                   absl::string_view schema) {
-  // Only reads, so it also works on a read-only connection.
-  absl::StatusOr<SqliteStatement*> exists = db.Prepare(
-      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
-      "name = 'schema_migrations'");
-  if (!exists.ok()) return exists.status();
-  if (absl::StatusOr<bool> row = (*exists)->Step(); !row.ok()) {
-    return row.status();
-  }
-  if ((*exists)->ColumnInt64(0) == 0) return 0;
-  absl::StatusOr<History> applied = AppliedMigrations(db, schema);
-  if (!applied.ok()) return applied.status();
-  return applied->empty() ? 0 : applied->rbegin()->first;
+  SqliteMigrationTarget target(db);
+  return SchemaVersion(target, schema);
 }
 
 absl::Status ApplyMigrations(SqliteDatabase& db, absl::string_view schema,
                              const std::vector<Migration>& migrations) {
-  if (absl::Status status = CheckList(schema, migrations); !status.ok()) {
-    return status;
-  }
-  if (absl::Status status = db.Exec(kCreateTable); !status.ok()) return status;
-  // Check everything before applying anything; when nothing is missing (every
-  // start but the first) this takes no write lock.
-  absl::StatusOr<History> applied = AppliedMigrations(db, schema);
-  if (!applied.ok()) return applied.status();
-  if (absl::Status status = CheckHistory(schema, migrations, *applied);
-      !status.ok()) {
-    return status;
-  }
-  for (const Migration& migration : migrations) {
-    if (applied->count(migration.version) > 0) continue;
-    absl::Status status = InTransaction(db, [&]() -> absl::Status {
-      // Another process may have migrated since the check above; under the
-      // write lock the history is final.
-      absl::StatusOr<History> now = AppliedMigrations(db, schema);
-      if (!now.ok()) return now.status();
-      if (absl::Status s = CheckHistory(schema, migrations, *now); !s.ok()) {
-        return s;
-      }
-      if (now->count(migration.version) > 0) return absl::OkStatus();
-      if (absl::Status s = db.Exec(migration.sql); !s.ok()) return s;
-      absl::StatusOr<SqliteStatement*> record = db.Prepare(
-          "INSERT INTO schema_migrations (schema, version, name) "
-          "VALUES (?, ?, ?)");
-      if (!record.ok()) return record.status();
-      (*record)
-          ->Bind(1, schema)
-          .Bind(2, migration.version)
-          .Bind(3, migration.name);
-      return (*record)->Run();
-    });
-    if (!status.ok()) {
-      return absl::Status(
-          status.code(),
-          absl::StrCat("migration ", schema, " v", migration.version, " (",
-                       migration.name, ") failed: ", status.message()));
-    }
-  }
-  return absl::OkStatus();
+  SqliteMigrationTarget target(db);
+  return ApplyMigrations(target, schema, migrations);
 }
 
 }  // namespace lienthong

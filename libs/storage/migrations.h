@@ -5,26 +5,19 @@
 // "ingestion", ...) and a list of migrations; the applied ones are recorded in
 // schema_migrations, so applying the list again is a no-op, and a database
 // written by newer code, or history edited after the fact, is refused rather
-// than guessed at.
+// than guessed at. This header runs them on SQLite; pg_migrations.h on
+// PostgreSQL; the engine (migration_runner.h) is the same.
 
-#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "libs/storage/migration_runner.h"
 
 namespace lienthong {
 
 class SqliteDatabase;
-
-// One step of a schema's history. Once released, a migration is never edited
-// or removed; changes come as new migrations with higher versions.
-struct Migration {
-  int version;       // positive, strictly increasing within a schema
-  std::string name;  // short description, e.g. "create units"
-  std::string sql;   // one or more statements; no BEGIN/COMMIT of its own
-};
 
 // Applies the migrations of `schema` that the database lacks, in order, each in
 // its own transaction together with its row in schema_migrations, so a

@@ -5,7 +5,7 @@
 // schedules, plans next): serialized messages by kind and id, with a revision
 // for etags, one indexed reference ("owner", e.g. an agency's unit) for
 // listing, and the request log that makes mutations idempotent.
-// Implementations: SqliteRecordStore; the conformance suite in
+// Implementations: SqliteRecordStore, PgRecordStore; the conformance suite in
 // record_store_conformance.h runs against each.
 
 #include <cstdint>

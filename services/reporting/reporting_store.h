@@ -5,7 +5,7 @@
 // feed left them and the feed position they reflect, saved together, so a
 // restarted service loads them and resumes the feed after that position (no
 // replay from the start, no change applied twice). Implementations:
-// SqliteReportingStore.
+// SqliteReportingStore, PgReportingStore.
 
 #include <cstdint>
 #include <functional>
