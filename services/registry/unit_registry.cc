@@ -165,6 +165,19 @@ void AddParentLink(AdminUnit& unit, absl::string_view parent_code,
   *link->mutable_valid()->mutable_start() = ToDate(from);
 }
 
+// Moves the unit under `parent_code` from `from`: the link in force the day
+// before ends then, and the new link ends where that one did (a unit retired
+// later keeps its end), or stays open.
+void MoveParentLink(AdminUnit& unit, absl::string_view parent_code,
+                    absl::CivilDay from) {
+  common::v1::Date later_end = CloseParentLinkOn(unit, from - 1);
+  AddParentLink(unit, parent_code, from);
+  if (!IsUnset(later_end)) {
+    *unit.mutable_parents()->rbegin()->mutable_valid()->mutable_end() =
+        later_end;
+  }
+}
+
 // Validates the fields of a unit that describe it (not its history).
 void CheckDescription(const AdminUnit& unit, absl::string_view prefix,
                       Violations& violations) {
@@ -566,8 +579,7 @@ absl::StatusOr<v1::SuccessionEvent> UnitRegistry::MergeUnits(
       if (!children.ok()) return children.status();
       for (AdminUnit& child : *children) {
         std::string child_etag = child.etag();
-        CloseParentLinkOn(child, day_before);
-        AddParentLink(child, successor.code(), *date);
+        MoveParentLink(child, successor.code(), *date);
         write.puts.push_back({std::move(child), false, child_etag});
       }
     }
@@ -742,12 +754,7 @@ absl::StatusOr<v1::SuccessionEvent> UnitRegistry::ReparentUnit(
         {{"parent", "is the unit's current parent"}});
   }
   std::string etag = unit->etag();
-  common::v1::Date link_end = CloseParentLinkOn(*unit, day_before);
-  AddParentLink(*unit, *parent_code, *date);
-  if (!IsUnset(link_end)) {
-    *unit->mutable_parents()->rbegin()->mutable_valid()->mutable_end() =
-        link_end;
-  }
+  MoveParentLink(*unit, *parent_code, *date);
 
   v1::SuccessionEvent event;
   event.set_type(v1::SUCCESSION_TYPE_REPARENT);

@@ -32,11 +32,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "libs/pki/cms_signature.h"
-#include "libs/pki/key_material.h"
 #include "lienthong/audit/v1/audit_service.grpc.pb.h"
 #include "lienthong/documents/v1/document_service.grpc.pb.h"
 #include "lienthong/ingestion/v1/ingestion_service.grpc.pb.h"
@@ -45,7 +42,7 @@
 #include "lienthong/registry/v1/indicator.grpc.pb.h"
 #include "lienthong/registry/v1/reporting_schedule.grpc.pb.h"
 #include "lienthong/reporting/v1/reporting_service.grpc.pb.h"
-#include "services/documents/edxml_package.h"
+#include "tests/e2e/calls.h"
 #include "tests/e2e/cluster.h"
 
 namespace lienthong::e2e {
@@ -58,25 +55,6 @@ constexpr char kRecipient[] = "000.01.02.H01";  // system of commune 00098
 constexpr int kIndicators = 10;                 // a value batch: one month
 constexpr int kAcksPerCycle = 40;               // of the victim's load
 constexpr int kRounds = 3;                      // kills of each service
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(30));
-  return context;
-}
-
-template <typename Message>
-Message FromJson(const std::string& json) {
-  Message message;
-  auto parsed = google::protobuf::util::JsonStringToMessage(json, &message);
-  EXPECT_TRUE(parsed.ok()) << parsed.ToString() << "\n" << json;
-  return message;
-}
-
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(status.error_code(), " ", status.error_message());
-}
 
 std::string Month(int n) {  // months since 2001-01
   return absl::StrFormat("%04d-M%02d", 2001 + n / 12, 1 + n % 12);
@@ -343,16 +321,7 @@ class CrashTest : public ::testing::Test {
     header.set_document_id(
         absl::StrCat(kSender, ",2025/07/01,", n + 1, "/BC-UBND"));
     document.set_business_type(documents::v1::BUSINESS_TYPE_NEW);
-    absl::StatusOr<std::string> canonical =
-        documents::CanonicalEnvelope(document);
-    EXPECT_TRUE(canonical.ok()) << canonical.status();
-    absl::StatusOr<std::string> signature = pki::SignDetached(
-        *canonical, signer_.key.get(), signer_.certificate.get());
-    absl::StatusOr<std::string> der =
-        pki::CertificateToDer(signer_.certificate.get());
-    EXPECT_TRUE(signature.ok() && der.ok());
-    document.mutable_signature()->set_signature(*signature);
-    document.mutable_signature()->set_signer_certificate(*der);
+    Sign(signer_, document);
     return request;
   }
 

@@ -21,17 +21,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "libs/pki/cms_signature.h"
-#include "libs/pki/key_material.h"
 #include "lienthong/documents/v1/document_service.grpc.pb.h"
 #include "lienthong/ingestion/v1/ingestion_service.grpc.pb.h"
 #include "lienthong/registry/v1/admin_unit_service.grpc.pb.h"
 #include "lienthong/registry/v1/reporting_schedule.grpc.pb.h"
 #include "lienthong/reporting/v1/reporting_service.grpc.pb.h"
-#include "services/documents/edxml_package.h"
+#include "tests/e2e/calls.h"
 #include "tests/e2e/cluster.h"
 
 namespace lienthong::e2e {
@@ -50,25 +47,6 @@ constexpr char kMobileServices[] =
 constexpr char kElectronicDocuments[] = "indicators/CQS.VB_DIEN_TU_GUI_NHAN";
 constexpr char kCommunePlan[] = "plans/tai-son-cds-2021-2025";
 constexpr char kDistrictPlan[] = "plans/tu-ky-160-kh-ubnd-2021";
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(30));
-  return context;
-}
-
-template <typename Message>
-Message FromJson(const std::string& json) {
-  Message message;
-  auto parsed = google::protobuf::util::JsonStringToMessage(json, &message);
-  EXPECT_TRUE(parsed.ok()) << parsed.ToString() << "\n" << json;
-  return message;
-}
-
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(status.error_code(), " ", status.error_message());
-}
 
 common::v1::Value Ratio(double numerator, double denominator) {
   common::v1::Value value;
@@ -208,16 +186,7 @@ class ScenarioTest : public ::testing::TestWithParam<std::string> {
     header.mutable_signer_info()->set_full_name("Nguyễn Thế Thọ");
     header.set_document_id(absl::StrCat(kCommune, ",2025/06/03,57/BC-UBND"));
     document.set_business_type(documents::v1::BUSINESS_TYPE_NEW);
-    absl::StatusOr<std::string> canonical =
-        documents::CanonicalEnvelope(document);
-    EXPECT_TRUE(canonical.ok()) << canonical.status();
-    absl::StatusOr<std::string> signature = pki::SignDetached(
-        *canonical, signer_.key.get(), signer_.certificate.get());
-    absl::StatusOr<std::string> der =
-        pki::CertificateToDer(signer_.certificate.get());
-    EXPECT_TRUE(signature.ok() && der.ok());
-    document.mutable_signature()->set_signature(*signature);
-    document.mutable_signature()->set_signer_certificate(*der);
+    Sign(signer_, document);
     return request;
   }
 

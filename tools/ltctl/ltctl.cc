@@ -129,6 +129,15 @@ std::string OutboxDir() {
   return absl::StrCat(home ? home : ".", "/.lienthong/outbox");
 }
 
+// The exit status of one file's push that reached its end (or not).
+int ExitCodeOf(const PushReport& report) {
+  if (!report.stopped.ok()) return kStopped;
+  if (report.batches_refused > 0 || report.totals.rejected() > 0) {
+    return kRejected;
+  }
+  return 0;
+}
+
 bool OutputJson() { return absl::GetFlag(FLAGS_output) == "json"; }
 
 void PrintJson(const Value& value) {
@@ -307,11 +316,7 @@ int DryRun(const std::vector<std::string>& files, const PushOptions& options,
     } else {
       PrintText(file, report);
     }
-    int code = !report.stopped.ok() ? kStopped
-               : (report.batches_refused > 0 || report.totals.rejected() > 0)
-                   ? kRejected
-                   : 0;
-    exit_code = std::max(exit_code, code);
+    exit_code = std::max(exit_code, ExitCodeOf(report));
   }
   if (OutputJson()) PrintJson(all);
   return exit_code;
@@ -421,7 +426,9 @@ int main(int argc, char** argv) {
       "outbox list|flush | ltctl health: lienthong from the command line");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::string output = absl::GetFlag(FLAGS_output);
-  if (args.size() < 2 || (output != "text" && output != "json")) {
+  std::string progress = absl::GetFlag(FLAGS_progress);
+  if (args.size() < 2 || (output != "text" && output != "json") ||
+      (progress != "auto" && progress != "on" && progress != "off")) {
     std::fprintf(stderr,
                  "usage: ltctl push|outbox|health [flags] ...; ltctl --help\n");
     return lienthong::ltctl::kUsage;

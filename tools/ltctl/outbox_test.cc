@@ -12,15 +12,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "libs/clock/clock.h"
-#include "libs/server/authorizer.h"
-#include "libs/server/grpc_server.h"
 #include "libs/testing/status_matchers.h"
-#include "services/ingestion/change_notifier.h"
-#include "services/ingestion/fake_registry_lookup.h"
-#include "services/ingestion/ingestion_service.h"
-#include "services/ingestion/sqlite_value_store.h"
-#include "services/ingestion/value_intake.h"
+#include "tools/ltctl/ingestion_test_server.h"
 #include "tools/ltctl/outbox_delivery.h"
 
 namespace lienthong::ltctl {
@@ -43,39 +36,21 @@ class OutboxTest : public ::testing::Test {
     dir_ = std::string(std::getenv("TEST_TMPDIR")) + "/outbox-test";
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    LT_ASSERT_OK_AND_ASSIGN(store_,
-                            ingestion::SqliteValueStore::Open(dir_ + "/v.db"));
-    intake_ = std::make_unique<ingestion::ValueIntake>(store_.get(), &registry_,
-                                                       &clock_);
-    service_ = std::make_unique<ingestion::IngestionServiceImpl>(
-        intake_.get(), store_.get(), &notifier_, &authorizer_);
-    // A port nothing listens on yet: a server takes it, then goes away.
-    ASSERT_THAT(StartServer(0), IsOk());
-    port_ = server_->port();
-    server_->Shutdown(absl::Now());
-    server_.reset();
+    // A port nothing listens on yet: the server takes it, then goes away.
+    server_ = std::make_unique<IngestionTestServer>(dir_);
+    ASSERT_THAT(server_->Start(), IsOk());
+    server_->Stop();
     LT_ASSERT_OK_AND_ASSIGN(outbox_, Outbox::Open(dir_ + "/outbox"));
     options_.schedule = "schedules/cds-xa-thang";
     options_.batch_rows = 2;
     hooks_.sleep = [this](absl::Duration wait) {
       sleeps_.push_back(wait);
-      clock_.Advance(wait);
+      server_->clock().Advance(wait);
       if (on_sleep_) on_sleep_(static_cast<int>(sleeps_.size()));
     };
   }
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown(absl::Now());
-  }
 
-  absl::Status StartServer(int port) {
-    ServerOptions options;
-    options.address = absl::StrCat("127.0.0.1:", port);
-    absl::StatusOr<std::unique_ptr<GrpcServer>> server = GrpcServer::Start(
-        options, {{"lienthong.ingestion.v1.IngestionService", service_.get()}});
-    if (!server.ok()) return server.status();
-    server_ = *std::move(server);
-    return absl::OkStatus();
-  }
+  absl::Status ServerBack() { return server_->Start(server_->port()); }
 
   std::string Write(const std::string& name, const std::string& text) {
     std::string path = dir_ + "/" + name;
@@ -88,31 +63,20 @@ class OutboxTest : public ::testing::Test {
       grpc::ChannelArguments args;
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
       Connection connection;
-      connection.ingestion = ingestion::v1::IngestionService::NewStub(
-          grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
-                                    grpc::InsecureChannelCredentials(), args));
-      connection.value_types = [this](const std::string& name)
-          -> absl::StatusOr<registry::v1::ValueType> {
-        absl::StatusOr<registry::v1::Indicator> indicator =
-            registry_.GetIndicator(name);
-        if (!indicator.ok()) return indicator.status();
-        return indicator->value_type();
-      };
+      connection.ingestion =
+          ingestion::v1::IngestionService::NewStub(grpc::CreateCustomChannel(
+              server_->target(), grpc::InsecureChannelCredentials(), args));
+      connection.value_types = server_->ValueTypes();
       return connection;
     };
-    return DeliverPending(*outbox_, connect, policy, clock_, hooks_);
+    return DeliverPending(*outbox_, connect, policy, server_->clock(), hooks_);
   }
 
+  absl::Time Now() { return server_->clock().Now(); }
+  int64_t Head() { return *server_->store().HeadSequence(); }
+
   std::string dir_;
-  FakeClock clock_{absl::FromUnixSeconds(1764900000)};  // 2025-12-05
-  ingestion::FakeRegistry registry_;
-  ingestion::ChangeNotifier notifier_;
-  AllowAllAuthorizer authorizer_;
-  std::unique_ptr<ingestion::SqliteValueStore> store_;
-  std::unique_ptr<ingestion::ValueIntake> intake_;
-  std::unique_ptr<ingestion::IngestionServiceImpl> service_;
-  std::unique_ptr<GrpcServer> server_;
-  int port_ = 0;
+  std::unique_ptr<IngestionTestServer> server_;
   std::unique_ptr<Outbox> outbox_;
   PushOptions options_;
   DeliveryHooks hooks_;
@@ -123,11 +87,11 @@ class OutboxTest : public ::testing::Test {
 TEST_F(OutboxTest, APushWhileTheServerIsDownIsDeliveredWhenItComesBack) {
   LT_ASSERT_OK_AND_ASSIGN(
       OutboxJob queued,
-      outbox_->Enqueue(Write("report.csv", kReport), options_, clock_.Now()));
+      outbox_->Enqueue(Write("report.csv", kReport), options_, Now()));
   EXPECT_EQ(queued.state, OutboxJob::State::kPending);
   // The server comes back during the third wait.
   on_sleep_ = [this](int n) {
-    if (n == 3) ASSERT_THAT(StartServer(port_), IsOk());
+    if (n == 3) ASSERT_THAT(ServerBack(), IsOk());
   };
   std::vector<DeliveryResult> results = Deliver(RetryPolicy());
   ASSERT_EQ(results.size(), 1u);
@@ -141,7 +105,7 @@ TEST_F(OutboxTest, APushWhileTheServerIsDownIsDeliveredWhenItComesBack) {
     EXPECT_GE(sleeps_[i], absl::Milliseconds(500) * (1 << i));
     EXPECT_LE(sleeps_[i], absl::Seconds(1) * (1 << i));
   }
-  EXPECT_EQ(*store_->HeadSequence(), 5);
+  EXPECT_EQ(Head(), 5);
   LT_ASSERT_OK_AND_ASSIGN(std::vector<OutboxJob> pending, outbox_->List(true));
   EXPECT_TRUE(pending.empty());
 }
@@ -151,8 +115,8 @@ TEST_F(OutboxTest, PushesOutlastTheRetryTimeAndARestartOfTheClient) {
   std::string second = Write("thang-01.csv",
                              "unit,indicator,period,value\n"
                              "00097,NLS.SO_LOP,2026-M03,8\n");
-  ASSERT_THAT(outbox_->Enqueue(first, options_, clock_.Now()), IsOk());
-  ASSERT_THAT(outbox_->Enqueue(second, options_, clock_.Now()), IsOk());
+  ASSERT_THAT(outbox_->Enqueue(first, options_, Now()), IsOk());
+  ASSERT_THAT(outbox_->Enqueue(second, options_, Now()), IsOk());
   RetryPolicy policy;
   policy.retry_for = absl::Seconds(30);
   std::vector<DeliveryResult> results = Deliver(policy);
@@ -176,30 +140,30 @@ TEST_F(OutboxTest, PushesOutlastTheRetryTimeAndARestartOfTheClient) {
   ASSERT_EQ(pending.size(), 2u);
   EXPECT_EQ(pending[0].source, first);
   EXPECT_FALSE(pending[0].last_error.empty());
-  ASSERT_THAT(StartServer(port_), IsOk());
+  ASSERT_THAT(ServerBack(), IsOk());
   results = Deliver(policy);
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].job.state, OutboxJob::State::kDelivered);
   EXPECT_EQ(results[1].job.state, OutboxJob::State::kDelivered);
   EXPECT_EQ(results[0].report.totals.created(), 5);
   EXPECT_EQ(results[1].report.totals.created(), 1);
-  EXPECT_EQ(*store_->HeadSequence(), 6);
+  EXPECT_EQ(Head(), 6);
 
   // Pushing the first file again sends the same request_ids: the server
   // replays its answers and writes nothing.
-  ASSERT_THAT(outbox_->Enqueue(first, options_, clock_.Now()), IsOk());
+  ASSERT_THAT(outbox_->Enqueue(first, options_, Now()), IsOk());
   results = Deliver(policy);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].report.batches_replayed, 3);
-  EXPECT_EQ(*store_->HeadSequence(), 6);
+  EXPECT_EQ(Head(), 6);
   LT_ASSERT_OK_AND_ASSIGN(std::vector<OutboxJob> all, outbox_->List(false));
   ASSERT_EQ(all.size(), 2u);  // one job per file and options
 }
 
 TEST_F(OutboxTest, AFileTheServerCannotTakeFailsWithoutRetries) {
-  ASSERT_THAT(StartServer(port_), IsOk());
+  ASSERT_THAT(ServerBack(), IsOk());
   ASSERT_THAT(outbox_->Enqueue(Write("broken.csv", "unit,indicator\n00097\n"),
-                               options_, clock_.Now()),
+                               options_, Now()),
               IsOk());
   std::vector<DeliveryResult> results = Deliver(RetryPolicy());
   ASSERT_EQ(results.size(), 1u);
@@ -207,7 +171,15 @@ TEST_F(OutboxTest, AFileTheServerCannotTakeFailsWithoutRetries) {
   EXPECT_TRUE(absl::IsInvalidArgument(results[0].report.stopped))
       << results[0].report.stopped;
   EXPECT_TRUE(sleeps_.empty());
-  EXPECT_EQ(*store_->HeadSequence(), 0);
+  EXPECT_EQ(Head(), 0);
+}
+
+TEST_F(OutboxTest, AMissingFileIsNotQueued) {
+  absl::StatusOr<OutboxJob> queued =
+      outbox_->Enqueue(dir_ + "/no-such.csv", options_, Now());
+  EXPECT_TRUE(absl::IsNotFound(queued.status())) << queued.status();
+  LT_ASSERT_OK_AND_ASSIGN(std::vector<OutboxJob> all, outbox_->List(false));
+  EXPECT_TRUE(all.empty());
 }
 
 TEST(OutboxTransienceTest, OnlyLinkAndLoadFailuresAreRetried) {

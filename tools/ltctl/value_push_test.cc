@@ -8,15 +8,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "libs/clock/clock.h"
-#include "libs/server/authorizer.h"
-#include "libs/server/grpc_server.h"
 #include "libs/testing/status_matchers.h"
-#include "services/ingestion/change_notifier.h"
-#include "services/ingestion/fake_registry_lookup.h"
-#include "services/ingestion/ingestion_service.h"
-#include "services/ingestion/sqlite_value_store.h"
-#include "services/ingestion/value_intake.h"
+#include "tools/ltctl/ingestion_test_server.h"
 #include "tools/ltctl/value_file.h"
 
 namespace lienthong::ltctl {
@@ -32,23 +25,12 @@ class ValuePushTest : public ::testing::Test {
     dir_ = std::string(std::getenv("TEST_TMPDIR")) + "/push";
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    LT_ASSERT_OK_AND_ASSIGN(store_,
-                            ingestion::SqliteValueStore::Open(dir_ + "/v.db"));
-    intake_ = std::make_unique<ingestion::ValueIntake>(store_.get(), &registry_,
-                                                       &clock_);
-    service_ = std::make_unique<ingestion::IngestionServiceImpl>(
-        intake_.get(), store_.get(), &notifier_, &authorizer_);
-    LT_ASSERT_OK_AND_ASSIGN(
-        server_, GrpcServer::Start(ServerOptions(),
-                                   {{"lienthong.ingestion.v1.IngestionService",
-                                     service_.get()}}));
+    server_ = std::make_unique<IngestionTestServer>(dir_);
+    ASSERT_THAT(server_->Start(), IsOk());
     stub_ = ingestion::v1::IngestionService::NewStub(grpc::CreateChannel(
         server_->target(), grpc::InsecureChannelCredentials()));
     options_.schedule = "schedules/cds-xa-thang";
     options_.batch_rows = 2;
-  }
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown(absl::Now());
   }
 
   std::string Write(const std::string& name, const std::string& text) {
@@ -58,29 +40,18 @@ class ValuePushTest : public ::testing::Test {
   }
 
   PushReport Push(const std::string& path) {
-    auto types = [this](const std::string& name)
-        -> absl::StatusOr<registry::v1::ValueType> {
-      absl::StatusOr<registry::v1::Indicator> indicator =
-          registry_.GetIndicator(name);
-      if (!indicator.ok()) return indicator.status();
-      return indicator->value_type();
-    };
-    auto reader = ValueFileReader::Open(path, *FormatOf(path), types);
+    auto reader =
+        ValueFileReader::Open(path, *FormatOf(path), server_->ValueTypes());
     EXPECT_THAT(reader, IsOk());
     absl::StatusOr<std::string> prefix = RequestIdPrefix(path, options_);
     EXPECT_THAT(prefix, IsOk());
     return PushValues(*stub_, **reader, *prefix, options_);
   }
 
+  int64_t Head() { return *server_->store().HeadSequence(); }
+
   std::string dir_;
-  FakeClock clock_{absl::FromUnixSeconds(1764900000)};  // 2025-12-05
-  ingestion::FakeRegistry registry_;
-  ingestion::ChangeNotifier notifier_;
-  AllowAllAuthorizer authorizer_;
-  std::unique_ptr<ingestion::SqliteValueStore> store_;
-  std::unique_ptr<ingestion::ValueIntake> intake_;
-  std::unique_ptr<ingestion::IngestionServiceImpl> service_;
-  std::unique_ptr<GrpcServer> server_;
+  std::unique_ptr<IngestionTestServer> server_;
   std::unique_ptr<ingestion::v1::IngestionService::Stub> stub_;
   PushOptions options_;
 };
@@ -102,16 +73,16 @@ TEST_F(ValuePushTest, PushesAFileInBatchesAndAgainWithoutWritingTwice) {
   EXPECT_EQ(first.totals.received(), 5);
   EXPECT_EQ(first.totals.created(), 5);
   EXPECT_TRUE(first.problems.empty());
-  EXPECT_EQ(*store_->HeadSequence(), 5);
+  EXPECT_EQ(Head(), 5);
 
   PushReport again = Push(path);
   EXPECT_EQ(again.batches_replayed, 3);
-  EXPECT_EQ(again.totals.created(), 5);   // the first answers, replayed
-  EXPECT_EQ(*store_->HeadSequence(), 5);  // and nothing written
+  EXPECT_EQ(again.totals.created(), 5);  // the first answers, replayed
+  EXPECT_EQ(Head(), 5);                  // and nothing written
 
   ingestion::v1::ListValuesRequest list;
   list.set_period("2025-M12");
-  auto values = intake_->ListValues(list);
+  auto values = server_->intake().ListValues(list);
   ASSERT_THAT(values, IsOk());
   ASSERT_EQ(values->values_size(), 2);
   EXPECT_EQ(values->values(0).source_system(), "motcua.xa-phuc-xa");
@@ -136,7 +107,7 @@ TEST_F(ValuePushTest, RejectedRowsAreReportedWithTheirFileLines) {
   EXPECT_EQ(report.problems[1].line, 5);
   EXPECT_EQ(report.problems[1].reason, "NUMERATOR_ABOVE_DENOMINATOR");
   EXPECT_THAT(report.batch_errors[0], HasSubstr("lines 2-3"));
-  EXPECT_EQ(*store_->HeadSequence(), 0);  // refused batches write nothing
+  EXPECT_EQ(Head(), 0);  // refused batches write nothing
 
   options_.accept_partial = true;
   report = Push(path);
@@ -157,7 +128,7 @@ TEST_F(ValuePushTest, AnErrorInTheFileStopsThePushAfterWhatWasAcknowledged) {
   EXPECT_THAT(report.stopped.message(), HasSubstr("cut.jsonl:3"));
   EXPECT_EQ(report.batches, 1);
   EXPECT_EQ(report.totals.created(), 2);
-  EXPECT_EQ(*store_->HeadSequence(), 2);
+  EXPECT_EQ(Head(), 2);
 }
 
 TEST_F(ValuePushTest, TheRequestIdPrefixFollowsTheFileAndTheOptions) {
