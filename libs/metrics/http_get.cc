@@ -11,6 +11,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace lienthong::metrics {
 
@@ -51,6 +53,19 @@ absl::StatusOr<HttpResponse> HttpRequest(int port, const std::string& method,
   response.headers = raw.substr(0, end);
   response.body = raw.substr(end + 4);
   return response;
+}
+
+absl::optional<double> FindSample(const std::string& exposition,
+                                  const std::string& series) {
+  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
+    if (!absl::ConsumePrefix(&line, series) ||
+        !absl::ConsumePrefix(&line, " ")) {
+      continue;
+    }
+    double value = 0;
+    if (absl::SimpleAtod(line, &value)) return value;
+  }
+  return absl::nullopt;
 }
 
 }  // namespace lienthong::metrics

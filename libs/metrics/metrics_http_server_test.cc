@@ -30,6 +30,18 @@ TEST(MetricsHttpServerTest, ServesFreshTextOnEveryScrape) {
   EXPECT_EQ(second.body, "scrapes 2\n");
 }
 
+TEST(FindSampleTest, ReadsTheSeriesNamedExactly) {
+  const std::string text =
+      "# TYPE c_total counter\n"
+      "c_total{code=\"OK\"} 3\n"
+      "c_total{code=\"OK\",x=\"1\"} 4\n"
+      "g 2.5\n";
+  EXPECT_EQ(FindSample(text, "c_total{code=\"OK\"}"), 3);
+  EXPECT_EQ(FindSample(text, "g"), 2.5);
+  EXPECT_EQ(FindSample(text, "c_total"), absl::nullopt);
+  EXPECT_EQ(FindSample(text, "h"), absl::nullopt);
+}
+
 TEST(MetricsHttpServerTest, RefusesOtherPathsAndMethods) {
   LT_ASSERT_OK_AND_ASSIGN(
       auto server,

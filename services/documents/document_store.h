@@ -108,6 +108,9 @@ class DocumentStore {
   virtual absl::StatusOr<int> Acknowledge(
       const std::string& recipient, const std::vector<int64_t>& entry_ids) = 0;
 
+  // Inbox entries not yet acknowledged, of every recipient: the backlog.
+  virtual absl::StatusOr<int64_t> CountInboxBacklog() = 0;
+
   // The receipt of `recipient` for document `id`; NOT_FOUND (reason
   // "RECEIPT_NOT_FOUND") before the recipient accepted it.
   virtual absl::StatusOr<v1::Receipt> GetReceipt(

@@ -596,6 +596,7 @@ TEST_P(DocumentStoreConformance, AcknowledgeCountsWaitingEntriesOfRecipient) {
   LT_ASSERT_OK_AND_ASSIGN(auto b, store_->ListInbox(kCommuneB, 0, 10));
   ASSERT_EQ(a.size(), 2u);
   ASSERT_EQ(b.size(), 1u);
+  EXPECT_THAT(store_->CountInboxBacklog(), IsOkAndHolds(3));
   // Another recipient's entries are left alone.
   EXPECT_THAT(store_->Acknowledge(kCommuneB, {a[0].entry_id, a[1].entry_id}),
               IsOkAndHolds(0));
@@ -607,6 +608,7 @@ TEST_P(DocumentStoreConformance, AcknowledgeCountsWaitingEntriesOfRecipient) {
                                       b[0].entry_id, a[1].entry_id + 1000}),
       IsOkAndHolds(1));
   EXPECT_THAT(store_->ListInbox(kCommuneA, 0, 10), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(store_->CountInboxBacklog(), IsOkAndHolds(1));
   LT_ASSERT_OK_AND_ASSIGN(b, store_->ListInbox(kCommuneB, 0, 10));
   EXPECT_THAT(DocumentIds(b), ElementsAre("d1"));
   // An entry arriving later is listed after the acknowledged ones.

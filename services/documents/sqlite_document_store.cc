@@ -251,6 +251,19 @@ absl::StatusOr<std::vector<StoredInboxEntry>> SqliteDocumentStore::ListInbox(
   return entries;
 }
 
+absl::StatusOr<int64_t> SqliteDocumentStore::CountInboxBacklog() {
+  int64_t waiting = 0;
+  absl::Status status = Read([&](SqliteDatabase& db) {
+    return ForEachRow(db, "SELECT COUNT(*) FROM inbox WHERE acknowledged = 0",
+                      [&](const SqliteStatement& row) {
+                        waiting = row.ColumnInt64(0);
+                        return absl::OkStatus();
+                      });
+  });
+  if (!status.ok()) return status;
+  return waiting;
+}
+
 absl::StatusOr<int> SqliteDocumentStore::Acknowledge(
     const std::string& recipient, const std::vector<int64_t>& entry_ids) {
   int acknowledged = 0;

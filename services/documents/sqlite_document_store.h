@@ -41,6 +41,7 @@ class SqliteDocumentStore final : public DocumentStore {
   absl::StatusOr<bool> ApplyStatus(const StatusUpdate& update) override;
   absl::StatusOr<std::vector<StoredInboxEntry>> ListInbox(
       const std::string& recipient, int64_t after_entry, int limit) override;
+  absl::StatusOr<int64_t> CountInboxBacklog() override;
   absl::StatusOr<int> Acknowledge(
       const std::string& recipient,
       const std::vector<int64_t>& entry_ids) override;

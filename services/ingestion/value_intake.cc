@@ -114,7 +114,11 @@ struct CheckedRow {
 absl::StatusOr<v1::ImportSummary> ValueIntake::Submit(
     const v1::SubmitValuesRequest& request, const std::string& actor,
     int max_rows) {
-  return Run(request, actor, max_rows, nullptr);
+  v1::ImportSummary refused;
+  absl::StatusOr<v1::ImportSummary> summary =
+      Run(request, actor, max_rows, &refused);
+  Count(summary, &refused);
+  return summary;
 }
 
 BatchOutcome ValueIntake::SubmitBatch(const v1::SubmitValuesRequest& request,
@@ -122,9 +126,39 @@ BatchOutcome ValueIntake::SubmitBatch(const v1::SubmitValuesRequest& request,
   BatchOutcome outcome;
   absl::StatusOr<v1::ImportSummary> summary =
       Run(request, actor, max_rows, &outcome.summary);
+  Count(summary, &outcome.summary);
   outcome.status = summary.status();
   if (summary.ok()) outcome.summary = *std::move(summary);
   return outcome;
+}
+
+void ValueIntake::Count(const absl::StatusOr<v1::ImportSummary>& summary,
+                        const v1::ImportSummary* refused) {
+  absl::MutexLock lock(&counts_mutex_);
+  if (!summary.ok()) {
+    ++counts_.batches_refused;
+    if (refused != nullptr) counts_.rows_rejected += refused->rejected();
+    return;
+  }
+  if (summary->replayed()) {
+    ++counts_.batches_replayed;
+    return;
+  }
+  if (summary->dry_run()) {
+    ++counts_.batches_dry_run;
+    return;
+  }
+  ++counts_.batches_written;
+  counts_.values_created += summary->created();
+  counts_.values_updated += summary->updated();
+  counts_.values_unchanged += summary->unchanged();
+  counts_.values_deleted += summary->deleted();
+  counts_.rows_rejected += summary->rejected();
+}
+
+IntakeCounts ValueIntake::counts() const {
+  absl::MutexLock lock(&counts_mutex_);
+  return counts_;
 }
 
 absl::StatusOr<v1::ImportSummary> ValueIntake::Run(

@@ -7,10 +7,13 @@
 // the change feed. Modes: upsert, replace-slice (omitted values of a re-sent
 // report are deleted), delete. No gRPC here.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "lienthong/ingestion/v1/ingestion_service.pb.h"
 
@@ -29,6 +32,19 @@ class ValueStore;
 struct BatchOutcome {
   absl::Status status;
   v1::ImportSummary summary;
+};
+
+// What the intake has done since it started, for metrics.
+struct IntakeCounts {
+  int64_t batches_written = 0;
+  int64_t batches_replayed = 0;  // answered from a stored request_id
+  int64_t batches_refused = 0;   // nothing written
+  int64_t batches_dry_run = 0;
+  int64_t values_created = 0;
+  int64_t values_updated = 0;
+  int64_t values_unchanged = 0;
+  int64_t values_deleted = 0;
+  int64_t rows_rejected = 0;  // in refused batches and partial ones
 };
 
 class ValueIntake {
@@ -52,6 +68,8 @@ class ValueIntake {
   absl::StatusOr<v1::GetChangeFeedPositionResponse> GetChangeFeedPosition(
       const v1::GetChangeFeedPositionRequest& request);
 
+  IntakeCounts counts() const;
+
  private:
   // Submit, and when rows are invalid, their problems in `*refused`.
   absl::StatusOr<v1::ImportSummary> Run(const v1::SubmitValuesRequest& request,
@@ -61,9 +79,15 @@ class ValueIntake {
   absl::StatusOr<std::vector<std::string>> UnitAndDescendants(
       const std::string& unit, absl::CivilDay date);
 
+  // Adds what a batch came to to the counts.
+  void Count(const absl::StatusOr<v1::ImportSummary>& summary,
+             const v1::ImportSummary* refused);
+
   ValueStore* store_;
   RegistryLookup* registry_;
   const Clock* clock_;
+  mutable absl::Mutex counts_mutex_;
+  IntakeCounts counts_ ABSL_GUARDED_BY(counts_mutex_);
 };
 
 }  // namespace lienthong::ingestion

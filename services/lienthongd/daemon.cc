@@ -22,10 +22,14 @@
 #include "libs/authz/hierarchy_authorizer.h"
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
+#include "libs/metrics/metrics_http_server.h"
+#include "libs/metrics/metrics_registry.h"
+#include "libs/metrics/process_metrics.h"
 #include "libs/server/admission.h"
 #include "libs/server/audit_interceptor.h"
 #include "libs/server/call_limiter.h"
 #include "libs/server/crash_injection.h"
+#include "libs/server/metrics_interceptor.h"
 #include "libs/server/mtls.h"
 #include "libs/status/status_details.h"
 #include "services/audit/audit_reader.h"
@@ -177,6 +181,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     clock = daemon->system_clock_.get();
   }
   ServerOptions server_options = options.server;
+  daemon->metrics_ = std::make_unique<metrics::MetricsRegistry>();
+  metrics::AddProcessMetrics(*daemon->metrics_, absl::Now());
   // Authorization and service-to-service calls consult the registry through
   // this cache lookup, attached once the server runs.
   daemon->registry_lookup_ = std::make_unique<ingestion::RegistryCacheLookup>();
@@ -199,6 +205,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     server_options.interceptors.push_back(
         CrashInjectionInterceptorFactory(*point));
   }
+
+  // First, so a call's time includes admission and audit.
+  server_options.interceptors.insert(
+      server_options.interceptors.begin(),
+      MetricsInterceptorFactory(daemon->metrics_.get(), options.server.logger));
 
   // Each service keeps its own database under the data directory.
   std::vector<HostedService> services;
@@ -253,11 +264,17 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
         channel_to(kIngestion), daemon->feed_index_.get(),
         daemon->reporting_store_.get());
   }
+  if (absl::Status metrics = StartMetrics(*daemon, options); !metrics.ok()) {
+    return metrics;
+  }
   if (options.server.logger != nullptr) {
     options.server.logger->Info(
-        "lienthongd.ready", {{"address", daemon->server_->target()},
-                             {"services", absl::StrJoin(daemon->hosted_, ",")},
-                             {"data_dir", options.data_dir}});
+        "lienthongd.ready",
+        {{"address", daemon->server_->target()},
+         {"metrics",
+          daemon->metrics_port() > 0 ? options.metrics_listen : "off"},
+         {"services", absl::StrJoin(daemon->hosted_, ",")},
+         {"data_dir", options.data_dir}});
   }
   return daemon;
 }
@@ -592,6 +609,7 @@ absl::Status Daemon::StartDocuments(Daemon& daemon,
 }
 
 Daemon::~Daemon() {
+  metrics_server_.reset();
   server_.reset();
   if (data_dir_lock_fd_ >= 0) close(data_dir_lock_fd_);
 }

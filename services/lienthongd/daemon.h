@@ -26,6 +26,11 @@ namespace lienthong {
 class Clock;
 class Logger;
 
+namespace metrics {
+class MetricsHttpServer;
+class MetricsRegistry;
+}  // namespace metrics
+
 namespace audit {
 class AuditLog;
 class AuditReader;
@@ -118,6 +123,10 @@ struct DaemonOptions {
   // "host:port" by service name: every process needs "registry", reporting
   // needs "ingestion" too.
   std::map<std::string, std::string> peers;
+  // If set, "host:port" where GET /metrics serves this process's metrics in
+  // Prometheus' text format (port 0 picks a free one). Plain HTTP without
+  // authentication: bind it to loopback or an internal address.
+  std::string metrics_listen;
   // For crash tests only: "/package.Service/Method:N" makes the process kill
   // itself (SIGKILL) after the Nth successful call of that method has done its
   // work and before its status is sent. Empty in service.
@@ -140,6 +149,10 @@ class Daemon {
   const std::set<std::string>& hosted() const { return hosted_; }
   // Admission of agency calls; null on plain text.
   const CallLimiter* call_limiter() const { return call_limiter_.get(); }
+  // The metrics of this process, as GET /metrics shows them.
+  const metrics::MetricsRegistry& metrics() const { return *metrics_; }
+  // The bound port of the metrics endpoint; 0 without one.
+  int metrics_port() const;
 
   // Reports NOT_SERVING, then lets calls in flight finish within `grace`.
   void Shutdown(absl::Duration grace);
@@ -178,9 +191,14 @@ class Daemon {
                                      const DaemonOptions& options,
                                      const ServerOptions& server_options,
                                      std::vector<HostedService>& services);
+  // Adds the hosted services' own figures to the metrics (see
+  // daemon_metrics.cc) and serves them when asked to.
+  static absl::Status StartMetrics(Daemon& daemon,
+                                   const DaemonOptions& options);
 
   std::set<std::string> hosted_;
   int data_dir_lock_fd_ = -1;
+  std::unique_ptr<metrics::MetricsRegistry> metrics_;
   std::unique_ptr<Clock> system_clock_;
   std::unique_ptr<authz::UnitDirectory> unit_directory_;
   std::unique_ptr<CallLimiter> call_limiter_;
@@ -234,6 +252,8 @@ class Daemon {
   std::vector<std::string> service_names_;
   // Last: destroyed first, so no call runs while the services go away.
   std::unique_ptr<GrpcServer> server_;
+  // Stopped before everything: its scrapes read the services' figures.
+  std::unique_ptr<metrics::MetricsHttpServer> metrics_server_;
 };
 
 }  // namespace lienthong

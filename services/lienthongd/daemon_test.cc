@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "libs/metrics/http_get.h"
 #include "libs/status/status_details.h"
 #include "libs/testing/status_matchers.h"
 #include "lienthong/ingestion/v1/ingestion_service.grpc.pb.h"
@@ -49,6 +50,54 @@ TEST(DaemonTest, ServesHealthOnAFreePortAndCreatesTheDataDir) {
   ASSERT_TRUE(stub->Check(&context, HealthCheckRequest(), &response).ok());
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
   daemon->Shutdown(absl::Seconds(1));
+}
+
+TEST(DaemonTest, ServesMetricsWhenAsked) {
+  DaemonOptions options;
+  options.plaintext = true;
+  options.data_dir = TestDir("metrics");
+  options.metrics_listen = "127.0.0.1:0";
+  LT_ASSERT_OK_AND_ASSIGN(auto daemon, Daemon::Start(options));
+  ASSERT_GT(daemon->metrics_port(), 0);
+  auto stub = Health::NewStub(daemon->server().InProcessChannel());
+  grpc::ClientContext context;
+  HealthCheckResponse response;
+  ASSERT_TRUE(stub->Check(&context, HealthCheckRequest(), &response).ok());
+
+  LT_ASSERT_OK_AND_ASSIGN(
+      metrics::HttpResponse scraped,
+      metrics::HttpRequest(daemon->metrics_port(), "GET", "/metrics"));
+  EXPECT_EQ(scraped.status, 200);
+  EXPECT_EQ(metrics::FindSample(
+                scraped.body,
+                "grpc_server_handled_total{grpc_service=\"grpc.health.v1."
+                "Health\",grpc_method=\"Check\",grpc_type=\"unary\","
+                "grpc_code=\"OK\"}"),
+            1);
+  // Each hosted service's own figures, before any traffic.
+  EXPECT_EQ(metrics::FindSample(scraped.body,
+                                "lienthong_ingestion_batches_total{outcome="
+                                "\"written\"}"),
+            0);
+  EXPECT_EQ(
+      metrics::FindSample(scraped.body, "lienthong_reporting_feed_lag_changes"),
+      0);
+  EXPECT_GT(metrics::FindSample(scraped.body, "process_open_fds").value_or(0),
+            0);
+  daemon->Shutdown(absl::Seconds(1));
+}
+
+TEST(DaemonTest, RefusesAMetricsAddressItCannotUse) {
+  DaemonOptions options;
+  options.plaintext = true;
+  options.data_dir = TestDir("bad_metrics");
+  options.metrics_listen = "nowhere";
+  absl::StatusOr<std::unique_ptr<Daemon>> daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kInvalidArgument));
+  // Without a metrics address, none is served.
+  options.metrics_listen = "";
+  LT_ASSERT_OK_AND_ASSIGN(auto quiet, Daemon::Start(options));
+  EXPECT_EQ(quiet->metrics_port(), 0);
 }
 
 TEST(DaemonTest, RefusesADataDirInUse) {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,16 @@ ABSL_FLAG(bool, plaintext, false,
           "is a loopback address");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written to this file once serving");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port serving GET /metrics in Prometheus' text format (port 0 "
+          "picks a free one); plain HTTP, so keep it on loopback or an "
+          "internal address; empty serves no metrics");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "if set, the bound metrics port is written to this file once "
+          "serving");
+ABSL_FLAG(std::string, log_level, "info",
+          "least severe log lines written to stderr: debug, info, warning, "
+          "error");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "largest request or response message, in bytes");
 ABSL_FLAG(double, rate_limit, 100,
@@ -74,7 +85,19 @@ int main(int argc, char** argv) {
 
   lienthong::SystemClock clock;
   std::unique_ptr<lienthong::LogSink> sink = lienthong::StderrLogSink();
-  lienthong::Logger logger(sink.get(), &clock);
+  const std::map<std::string, lienthong::LogLevel> levels = {
+      {"debug", lienthong::LogLevel::kDebug},
+      {"info", lienthong::LogLevel::kInfo},
+      {"warning", lienthong::LogLevel::kWarning},
+      {"error", lienthong::LogLevel::kError}};
+  auto level = levels.find(absl::GetFlag(FLAGS_log_level));
+  if (level == levels.end()) {
+    std::fprintf(stderr,
+                 "lienthongd: --log_level must be debug, info, "
+                 "warning or error\n");
+    return 2;
+  }
+  lienthong::Logger logger(sink.get(), &clock, level->second);
 
   lienthong::DaemonOptions options;
   options.services = absl::GetFlag(FLAGS_services);
@@ -112,12 +135,18 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_calls_per_agency);
   options.limits.max_calls = absl::GetFlag(FLAGS_max_calls);
   options.testing_crash_after = absl::GetFlag(FLAGS_testing_crash_after);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
 
   auto daemon = lienthong::Daemon::Start(options);
   if (!daemon.ok()) {
     logger.Error("lienthongd.start_failed",
                  {{"error", daemon.status().ToString()}});
     return 1;
+  }
+  // The metrics port first: whoever waits for the server's port finds it.
+  std::string metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  if (!metrics_port_file.empty()) {
+    std::ofstream(metrics_port_file) << (*daemon)->metrics_port() << "\n";
   }
   std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty()) {

@@ -47,6 +47,7 @@ void FeedFollower::Follow() {
     ingestion::v1::WatchChangesResponse response;
     bool in_order = true;
     while (in_order && stream->Read(&response)) {
+      head_sequence_.store(response.head_sequence(), std::memory_order_relaxed);
       // Saved first: what the index shows after a restart is what was saved.
       if (store_ != nullptr &&
           !store_->Save({response.changes().begin(), response.changes().end()})

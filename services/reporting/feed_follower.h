@@ -5,6 +5,8 @@
 // index's position, reconnecting with backoff when the stream ends, so the
 // index never misses or repeats a change.
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <thread>
 
@@ -27,6 +29,12 @@ class FeedFollower {
   // Stops following.
   ~FeedFollower();
 
+  // The feed's end as ingestion last reported it (0 before it first
+  // answered); the index's position() behind it is the follower's lag.
+  int64_t head_sequence() const {
+    return head_sequence_.load(std::memory_order_relaxed);
+  }
+
  private:
   void Follow();
 
@@ -36,6 +44,7 @@ class FeedFollower {
   absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mutex_) = nullptr;
+  std::atomic<int64_t> head_sequence_{0};
   std::thread thread_;
 };
 

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/metrics/http_get.h"
 
 namespace lienthong::e2e {
 namespace {
@@ -104,6 +105,8 @@ absl::Status Cluster::Spawn(const std::string& service,
       absl::StrCat("--certs_dir=", dir_, "/certs"),
       absl::StrCat("--data_dir=", dir_, "/data/", service),
       absl::StrCat("--port_file=/dev/fd/", pipe_fds[1]),
+      "--metrics_listen=127.0.0.1:0",
+      absl::StrCat("--metrics_port_file=", dir_, "/", service, ".metrics_port"),
       // Load, not limits, is under test here.
       "--rate_limit=1000000",
       "--rate_burst=1000000",
@@ -240,6 +243,22 @@ std::shared_ptr<grpc::Channel> Cluster::Channel(const std::string& service,
     std::abort();
   }
   return *channel;
+}
+
+absl::StatusOr<std::string> Cluster::Scrape(const std::string& service) const {
+  std::ifstream file(absl::StrCat(dir_, "/", service, ".metrics_port"));
+  int port = 0;
+  if (!(file >> port) || port <= 0) {
+    return absl::NotFoundError(absl::StrCat(service, " serves no metrics"));
+  }
+  absl::StatusOr<metrics::HttpResponse> response =
+      metrics::HttpRequest(port, "GET", "/metrics");
+  if (!response.ok()) return response.status();
+  if (response->status != 200) {
+    return absl::InternalError(
+        absl::StrCat(service, " /metrics answered ", response->status));
+  }
+  return response->body;
 }
 
 std::string Cluster::LogTail(const std::string& service) const {

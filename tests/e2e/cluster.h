@@ -57,6 +57,8 @@ class Cluster {
                                          const std::string& role,
                                          bool retry = false) const;
   const TestPki& pki() const { return *pki_; }
+  // What `service`'s GET /metrics shows now (Prometheus text).
+  absl::StatusOr<std::string> Scrape(const std::string& service) const;
   // The last lines `service` logged, for failure messages.
   std::string LogTail(const std::string& service) const;
 

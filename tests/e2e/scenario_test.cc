@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "libs/metrics/http_get.h"
 #include "lienthong/documents/v1/document_service.grpc.pb.h"
 #include "lienthong/ingestion/v1/ingestion_service.grpc.pb.h"
 #include "lienthong/registry/v1/admin_unit_service.grpc.pb.h"
@@ -190,6 +191,16 @@ class ScenarioTest : public ::testing::TestWithParam<std::string> {
     return request;
   }
 
+  // The value of `series` on `service`'s /metrics now; -1 when absent.
+  double Metric(const std::string& service, const std::string& series) {
+    absl::StatusOr<std::string> text = cluster_->Scrape(service);
+    EXPECT_TRUE(text.ok()) << text.status();
+    if (!text.ok()) return -1;
+    absl::optional<double> value = metrics::FindSample(*text, series);
+    EXPECT_TRUE(value.has_value()) << series << " not in:\n" << *text;
+    return value.value_or(-1);
+  }
+
   // A rollup once reporting has followed the change feed to `sequence`.
   reporting::v1::Rollup RollupAsOf(const std::string& agency,
                                    const std::string& unit,
@@ -276,6 +287,7 @@ TEST_P(ScenarioTest, CommuneDistrictProvinceAcrossARestart) {
       district_documents->ListInbox(Context().get(), inbox_request, &inbox);
   ASSERT_TRUE(status.ok()) << Describe(status);
   ASSERT_EQ(inbox.entries_size(), 1);
+  EXPECT_EQ(Metric("documents", "lienthong_documents_inbox_backlog"), 1);
   EXPECT_EQ(inbox.entries(0).document().name(), sent.name());
   EXPECT_EQ(inbox.entries(0).document().header().subject(),
             "Báo cáo kết quả thực hiện chuyển đổi số tháng 5 năm 2025");
@@ -300,6 +312,7 @@ TEST_P(ScenarioTest, CommuneDistrictProvinceAcrossARestart) {
   status = district_documents->AcknowledgeInbox(Context().get(), ack, &acked);
   ASSERT_TRUE(status.ok()) << Describe(status);
   EXPECT_EQ(acked.acknowledged(), 1);
+  EXPECT_EQ(Metric("documents", "lienthong_documents_inbox_backlog"), 0);
 
   // The district's rollup has the commune's figures once, and completeness
   // counts Tái Sơn among the district's communes of May 2025.
@@ -402,6 +415,32 @@ TEST_P(ScenarioTest, CommuneDistrictProvinceAcrossARestart) {
   EXPECT_EQ(documents_target.status(),
             reporting::v1::ACHIEVEMENT_STATUS_NO_DATA)
       << documents_target.ShortDebugString();
+
+  // What each process's /metrics shows (counters start again at a restart).
+  EXPECT_EQ(Metric("ingestion",
+                   "lienthong_ingestion_batches_total{outcome=\"replayed\"}"),
+            1);
+  EXPECT_GE(Metric("ingestion",
+                   "lienthong_ingestion_values_total{result=\"created\"}"),
+            1);
+  EXPECT_GE(Metric("ingestion", "lienthong_ingestion_fsyncs_total"), 1);
+  EXPECT_GE(
+      Metric("ingestion",
+             "grpc_server_handled_total{grpc_service=\"lienthong.ingestion.v1."
+             "IngestionService\",grpc_method=\"SubmitValues\",grpc_type="
+             "\"unary\",grpc_code=\"OK\"}"),
+      2);
+  EXPECT_EQ(Metric("reporting", "lienthong_reporting_feed_lag_changes"), 0);
+  EXPECT_GE(Metric("reporting", "lienthong_reporting_feed_position"), 3);
+  EXPECT_GE(
+      Metric("reporting",
+             "grpc_server_handling_seconds_count{grpc_service=\"lienthong."
+             "reporting.v1.ReportingService\",grpc_method=\"GetRollup\","
+             "grpc_type=\"unary\"}"),
+      1);
+  for (const std::string& service : Cluster::Services()) {
+    EXPECT_GT(Metric(service, "process_start_time_seconds"), 0) << service;
+  }
 
   for (const std::string& service : Cluster::Services()) {
     absl::StatusOr<int> stopped = cluster_->Stop(service);
