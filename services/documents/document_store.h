@@ -5,7 +5,8 @@
 // recipient and its append-only trace, the recipients' inboxes, the
 // idempotency keys of sends and status updates, and the platform's receipts.
 // Every method is one transaction: nothing is half written. Implementations:
-// SqliteDocumentStore; document_store_conformance tests them all.
+// SqliteDocumentStore, PgDocumentStore; document_store_conformance tests them
+// all.
 
 #include <cstdint>
 #include <string>

@@ -4,7 +4,7 @@
 // Storage of indicator values: the current value of each unit × indicator ×
 // period, every change as a revision, and the revisions in commit order as the
 // change feed (a revision's sequence is its feed position). Implementations:
-// SqliteValueStore.
+// SqliteValueStore, PgValueStore.
 
 #include <cstdint>
 #include <functional>

@@ -2,7 +2,7 @@
 #define SERVICES_REGISTRY_UNIT_STORE_H_
 
 // Storage of administrative units, their dated parent links and succession
-// events. Implementations: SqliteUnitStore (embedded); PostgreSQL later. One
+// events. Implementations: SqliteUnitStore (embedded), PgUnitStore. One
 // conformance suite (unit_store_conformance.h) runs against each.
 
 #include <functional>
