@@ -53,7 +53,7 @@ class PgValueStore final : public ValueStore {
 
   // Batches committed so far by this store (one transaction each), as
   // SqliteValueStore::commits() counts its group commits.
-  int64_t commits() const;
+  int64_t commits() const override;
 
  private:
   PgValueStore(std::unique_ptr<PgDatabase> writer,

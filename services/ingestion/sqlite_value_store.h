@@ -47,7 +47,7 @@ class SqliteValueStore final : public ValueStore {
   absl::StatusOr<int64_t> HeadSequence() override;
 
   // Transactions committed so far (each one fsync), for measuring group commit.
-  int64_t commits() const;
+  int64_t commits() const override;
 
  private:
   // A change Decide() found necessary.

@@ -103,6 +103,10 @@ class ValueStore {
                                                                int limit) = 0;
   // The sequence of the latest change (0 for none).
   virtual absl::StatusOr<int64_t> HeadSequence() = 0;
+
+  // Transactions committed so far, each one durable write (SQLite: one fsync
+  // shared by a group of batches; PostgreSQL: one WAL flush), for metrics.
+  virtual int64_t commits() const = 0;
 };
 
 }  // namespace lienthong::ingestion

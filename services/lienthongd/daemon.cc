@@ -18,6 +18,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "libs/audit/audit_log.h"
+#include "libs/audit/pg_audit_store.h"
 #include "libs/audit/sqlite_audit_store.h"
 #include "libs/authz/hierarchy_authorizer.h"
 #include "libs/clock/clock.h"
@@ -38,9 +39,11 @@
 #include "services/documents/document_pki.h"
 #include "services/documents/document_service.h"
 #include "services/documents/file_attachment_store.h"
+#include "services/documents/pg_document_store.h"
 #include "services/documents/sqlite_document_store.h"
 #include "services/ingestion/change_notifier.h"
 #include "services/ingestion/ingestion_service.h"
+#include "services/ingestion/pg_value_store.h"
 #include "services/ingestion/registry_cache_lookup.h"
 #include "services/ingestion/sqlite_value_store.h"
 #include "services/ingestion/value_intake.h"
@@ -52,6 +55,8 @@
 #include "services/registry/indicator_registry.h"
 #include "services/registry/indicator_service.h"
 #include "services/registry/notifying_stores.h"
+#include "services/registry/pg_record_store.h"
+#include "services/registry/pg_unit_store.h"
 #include "services/registry/plan_registry.h"
 #include "services/registry/plan_service.h"
 #include "services/registry/registry_cache.h"
@@ -70,6 +75,7 @@
 #include "services/reporting/feed_follower.h"
 #include "services/reporting/feed_index.h"
 #include "services/reporting/grpc_plan_source.h"
+#include "services/reporting/pg_reporting_store.h"
 #include "services/reporting/reporting_service.h"
 #include "services/reporting/rollup_reader.h"
 #include "services/reporting/sqlite_reporting_store.h"
@@ -111,6 +117,24 @@ absl::StatusOr<int> LockDataDir(const std::string& dir) {
 }
 
 // Loads the national files as the reform of 1 July 2025 (NQ 202/2025/QH15).
+// Opens a store on the backend chosen: the SQLite file `file` under the data
+// directory, or the PostgreSQL database. `args` follow the path or conninfo.
+template <typename Store, typename SqliteStore, typename PgStore,
+          typename... Args>
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const DaemonOptions& options,
+                                                 const std::string& file,
+                                                 Args... args) {
+  if (options.database.empty()) {
+    auto store = SqliteStore::Open(
+        (std::filesystem::path(options.data_dir) / file).string(), args...);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(*std::move(store));
+  }
+  auto store = PgStore::Open(options.database, args...);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Store>(*std::move(store));
+}
+
 absl::Status LoadNationalUnits(registry::UnitImporter& importer,
                                const std::string& dir, const Logger* logger) {
   struct File {
@@ -335,14 +359,13 @@ absl::Status Daemon::StartRegistry(Daemon& daemon, const DaemonOptions& options,
   // changed.
   daemon.registry_revision_ = std::make_unique<registry::RegistryRevision>(
       absl::FormatTime(absl::RFC3339_full, clock->Now(), absl::UTCTimeZone()));
-  absl::StatusOr<std::unique_ptr<registry::SqliteUnitStore>> unit_store =
-      registry::SqliteUnitStore::Open(
-          (std::filesystem::path(options.data_dir) / "registry.db").string(),
-          clock);
+  absl::StatusOr<std::unique_ptr<registry::UnitStore>> unit_store =
+      OpenStore<registry::UnitStore, registry::SqliteUnitStore,
+                registry::PgUnitStore>(options, "registry.db", clock);
   if (!unit_store.ok()) return unit_store.status();
-  daemon.sqlite_unit_store_ = *std::move(unit_store);
+  daemon.stored_units_ = *std::move(unit_store);
   daemon.unit_store_ = std::make_unique<registry::NotifyingUnitStore>(
-      daemon.sqlite_unit_store_.get(), daemon.registry_revision_.get());
+      daemon.stored_units_.get(), daemon.registry_revision_.get());
   daemon.unit_registry_ =
       std::make_unique<registry::UnitRegistry>(daemon.unit_store_.get(), clock);
   daemon.unit_importer_ =
@@ -356,14 +379,13 @@ absl::Status Daemon::StartRegistry(Daemon& daemon, const DaemonOptions& options,
     if (!loaded.ok()) return loaded;
   }
 
-  absl::StatusOr<std::unique_ptr<registry::SqliteRecordStore>> record_store =
-      registry::SqliteRecordStore::Open(
-          (std::filesystem::path(options.data_dir) / "registry-records.db")
-              .string());
+  absl::StatusOr<std::unique_ptr<registry::RecordStore>> record_store =
+      OpenStore<registry::RecordStore, registry::SqliteRecordStore,
+                registry::PgRecordStore>(options, "registry-records.db");
   if (!record_store.ok()) return record_store.status();
-  daemon.sqlite_record_store_ = *std::move(record_store);
+  daemon.stored_records_ = *std::move(record_store);
   daemon.record_store_ = std::make_unique<registry::NotifyingRecordStore>(
-      daemon.sqlite_record_store_.get(), daemon.registry_revision_.get());
+      daemon.stored_records_.get(), daemon.registry_revision_.get());
   daemon.agency_registry_ = std::make_unique<registry::AgencyRegistry>(
       daemon.record_store_.get(), daemon.unit_store_.get(), clock);
   daemon.agency_service_ = std::make_unique<registry::AgencyServiceImpl>(
@@ -421,9 +443,9 @@ absl::Status Daemon::StartIngestion(Daemon& daemon,
                                     const Clock* clock,
                                     std::vector<HostedService>& services) {
   // Ingestion reaches the registry only through gRPC.
-  absl::StatusOr<std::unique_ptr<ingestion::SqliteValueStore>> value_store =
-      ingestion::SqliteValueStore::Open(
-          (std::filesystem::path(options.data_dir) / "ingestion.db").string());
+  absl::StatusOr<std::unique_ptr<ingestion::ValueStore>> value_store =
+      OpenStore<ingestion::ValueStore, ingestion::SqliteValueStore,
+                ingestion::PgValueStore>(options, "ingestion.db");
   if (!value_store.ok()) return value_store.status();
   daemon.value_store_ = *std::move(value_store);
   daemon.change_notifier_ = std::make_unique<ingestion::ChangeNotifier>();
@@ -444,9 +466,9 @@ absl::Status Daemon::StartReporting(Daemon& daemon,
   // Reporting reads the registry and the change feed through gRPC.
   daemon.feed_index_ = std::make_unique<reporting::FeedIndex>();
   // What earlier runs saved: the feed is followed from there, not replayed.
-  absl::StatusOr<std::unique_ptr<reporting::SqliteReportingStore>>
-      reporting_store = reporting::SqliteReportingStore::Open(
-          (std::filesystem::path(options.data_dir) / "reporting.db").string());
+  absl::StatusOr<std::unique_ptr<reporting::ReportingStore>> reporting_store =
+      OpenStore<reporting::ReportingStore, reporting::SqliteReportingStore,
+                reporting::PgReportingStore>(options, "reporting.db");
   if (!reporting_store.ok()) return reporting_store.status();
   daemon.reporting_store_ = *std::move(reporting_store);
   reporting::FeedIndex* index = daemon.feed_index_.get();
@@ -552,9 +574,9 @@ absl::Status Daemon::SecureTransport(
 absl::Status Daemon::StartAudit(Daemon& daemon, const DaemonOptions& options,
                                 const Clock* clock,
                                 ServerOptions& server_options) {
-  absl::StatusOr<std::unique_ptr<audit::SqliteAuditStore>> store =
-      audit::SqliteAuditStore::Open(
-          (std::filesystem::path(options.data_dir) / "audit.db").string());
+  absl::StatusOr<std::unique_ptr<audit::AuditStore>> store =
+      OpenStore<audit::AuditStore, audit::SqliteAuditStore,
+                audit::PgAuditStore>(options, "audit.db");
   if (!store.ok()) return store.status();
   daemon.audit_store_ = *std::move(store);
   daemon.audit_log_ =
@@ -578,8 +600,9 @@ absl::Status Daemon::StartDocuments(Daemon& daemon,
   daemon.document_pki_ =
       std::make_unique<documents::DocumentPki>(*std::move(pki));
   const std::filesystem::path dir(options.data_dir);
-  absl::StatusOr<std::unique_ptr<documents::SqliteDocumentStore>> store =
-      documents::SqliteDocumentStore::Open((dir / "documents.db").string());
+  absl::StatusOr<std::unique_ptr<documents::DocumentStore>> store =
+      OpenStore<documents::DocumentStore, documents::SqliteDocumentStore,
+                documents::PgDocumentStore>(options, "documents.db");
   if (!store.ok()) return store.status();
   daemon.document_store_ = *std::move(store);
   absl::StatusOr<std::unique_ptr<documents::FileAttachmentStore>> attachments =

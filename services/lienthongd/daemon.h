@@ -35,7 +35,7 @@ namespace audit {
 class AuditLog;
 class AuditReader;
 class AuditServiceImpl;
-class SqliteAuditStore;
+class AuditStore;
 }  // namespace audit
 
 namespace authz {
@@ -46,7 +46,7 @@ namespace ingestion {
 class ChangeNotifier;
 class IngestionServiceImpl;
 class RegistryCacheLookup;
-class SqliteValueStore;
+class ValueStore;
 class ValueIntake;
 }  // namespace ingestion
 
@@ -58,14 +58,14 @@ class FeedFollower;
 class FeedIndex;
 class ReportingServiceImpl;
 class RollupReader;
-class SqliteReportingStore;
+class ReportingStore;
 }  // namespace reporting
 
 namespace documents {
 class DocumentExchange;
 class DocumentServiceImpl;
 class FileAttachmentStore;
-class SqliteDocumentStore;
+class DocumentStore;
 struct DocumentPki;
 }  // namespace documents
 
@@ -84,17 +84,23 @@ class PlanRegistry;
 class PlanServiceImpl;
 class ScheduleRegistry;
 class ScheduleServiceImpl;
-class SqliteRecordStore;
-class SqliteUnitStore;
+class RecordStore;
+class UnitStore;
 class UnitImporter;
 class UnitRegistry;
 }  // namespace registry
 
 struct DaemonOptions {
   ServerOptions server;
-  // Directory holding the embedded databases; created if missing. One daemon at
-  // a time may use it (an exclusive lock guards it).
+  // Directory holding the embedded databases (and, whatever the database,
+  // document attachments); created if missing. One daemon at a time may use
+  // it (an exclusive lock guards it).
   std::string data_dir = "var";
+  // Empty: SQLite files under data_dir. Otherwise a libpq connection string
+  // ("postgresql://user:password@host:5432/db" or "host=... dbname=...") to
+  // the PostgreSQL database holding every store of this process; each process
+  // needs a database of its own (their audit logs are separate chains).
+  std::string database;
   // Stamps writes and decides "today" for as-of reads; null means the system
   // clock.
   const Clock* clock = nullptr;
@@ -203,17 +209,17 @@ class Daemon {
   std::unique_ptr<authz::UnitDirectory> unit_directory_;
   std::unique_ptr<CallLimiter> call_limiter_;
   std::shared_ptr<const Authorizer> authorizer_;
-  std::unique_ptr<audit::SqliteAuditStore> audit_store_;
+  std::unique_ptr<audit::AuditStore> audit_store_;
   std::unique_ptr<audit::AuditLog> audit_log_;
   std::unique_ptr<audit::AuditReader> audit_reader_;
   std::unique_ptr<audit::AuditServiceImpl> audit_service_;
   std::unique_ptr<registry::RegistryRevision> registry_revision_;
-  std::unique_ptr<registry::SqliteUnitStore> sqlite_unit_store_;
+  std::unique_ptr<registry::UnitStore> stored_units_;
   std::unique_ptr<registry::NotifyingUnitStore> unit_store_;
   std::unique_ptr<registry::UnitRegistry> unit_registry_;
   std::unique_ptr<registry::UnitImporter> unit_importer_;
   std::unique_ptr<registry::AdminUnitServiceImpl> admin_unit_service_;
-  std::unique_ptr<registry::SqliteRecordStore> sqlite_record_store_;
+  std::unique_ptr<registry::RecordStore> stored_records_;
   std::unique_ptr<registry::NotifyingRecordStore> record_store_;
   std::unique_ptr<registry::AgencyRegistry> agency_registry_;
   std::unique_ptr<registry::AgencyServiceImpl> agency_service_;
@@ -224,7 +230,7 @@ class Daemon {
   std::unique_ptr<registry::PlanRegistry> plan_registry_;
   std::unique_ptr<registry::PlanServiceImpl> plan_service_;
   std::unique_ptr<registry::RegistryWatchServiceImpl> watch_service_;
-  std::unique_ptr<ingestion::SqliteValueStore> value_store_;
+  std::unique_ptr<ingestion::ValueStore> value_store_;
   std::unique_ptr<ingestion::ChangeNotifier> change_notifier_;
   std::unique_ptr<ingestion::RegistryCacheLookup> registry_lookup_;
   std::unique_ptr<ingestion::ValueIntake> value_intake_;
@@ -233,7 +239,7 @@ class Daemon {
   // shutdown ends the calls that use it.
   std::unique_ptr<registry::RegistryCache> registry_cache_;
   // Reporting: the change feed followed into memory, rollups read from it.
-  std::unique_ptr<reporting::SqliteReportingStore> reporting_store_;
+  std::unique_ptr<reporting::ReportingStore> reporting_store_;
   std::unique_ptr<reporting::FeedIndex> feed_index_;
   std::unique_ptr<reporting::RollupReader> rollup_reader_;
   std::unique_ptr<reporting::CompletenessReader> completeness_reader_;
@@ -245,7 +251,7 @@ class Daemon {
   std::unique_ptr<reporting::FeedFollower> feed_follower_;
   // Document exchange (when a certs_dir is given).
   std::unique_ptr<documents::DocumentPki> document_pki_;
-  std::unique_ptr<documents::SqliteDocumentStore> document_store_;
+  std::unique_ptr<documents::DocumentStore> document_store_;
   std::unique_ptr<documents::FileAttachmentStore> attachment_store_;
   std::unique_ptr<documents::DocumentExchange> document_exchange_;
   std::unique_ptr<documents::DocumentServiceImpl> document_service_;

@@ -5,9 +5,9 @@
 
 #include "libs/metrics/metrics_http_server.h"
 #include "libs/metrics/metrics_registry.h"
-#include "services/documents/sqlite_document_store.h"
-#include "services/ingestion/sqlite_value_store.h"
+#include "services/documents/document_store.h"
 #include "services/ingestion/value_intake.h"
+#include "services/ingestion/value_store.h"
 #include "services/lienthongd/daemon.h"
 #include "services/reporting/feed_follower.h"
 #include "services/reporting/feed_index.h"
@@ -20,7 +20,7 @@ using metrics::Sample;
 
 void AddIngestionMetrics(metrics::MetricsRegistry& registry,
                          const ingestion::ValueIntake* intake,
-                         ingestion::SqliteValueStore* store) {
+                         ingestion::ValueStore* store) {
   registry.AddCallback(
       "lienthong_ingestion_values_total",
       "Values written by accepted batches, by what the write did "
@@ -85,7 +85,7 @@ void AddReportingMetrics(metrics::MetricsRegistry& registry,
 }
 
 void AddDocumentMetrics(metrics::MetricsRegistry& registry,
-                        documents::SqliteDocumentStore* store) {
+                        documents::DocumentStore* store) {
   registry.AddCallback(
       "lienthong_documents_inbox_backlog",
       "Inbox entries of all recipients not yet acknowledged.",

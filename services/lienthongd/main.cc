@@ -33,6 +33,10 @@ ABSL_FLAG(std::string, config, "",
           "served");
 ABSL_FLAG(std::string, data_dir, "var",
           "directory for the embedded databases (created if missing)");
+ABSL_FLAG(std::string, database, "",
+          "PostgreSQL for every store of this process, as a libpq connection "
+          "string (postgresql://user:password@host:5432/db); one database per "
+          "process; empty keeps SQLite files under --data_dir");
 ABSL_FLAG(std::string, load_units_dir, "",
           "directory of the national unit files to load at start (the 2025 "
           "list and the old-to-2025 mapping); empty loads nothing");
@@ -125,6 +129,7 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_message_bytes);
   options.server.logger = &logger;
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.database = absl::GetFlag(FLAGS_database);
   options.load_units_dir = absl::GetFlag(FLAGS_load_units_dir);
   options.load_seeds_dir = absl::GetFlag(FLAGS_load_seeds_dir);
   options.certs_dir = absl::GetFlag(FLAGS_certs_dir);

@@ -24,6 +24,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "libs/metrics/http_get.h"
+#include "libs/storage/pg_test_environment.h"
 #include "lienthong/documents/v1/document_service.grpc.pb.h"
 #include "lienthong/ingestion/v1/ingestion_service.grpc.pb.h"
 #include "lienthong/registry/v1/admin_unit_service.grpc.pb.h"
@@ -60,14 +61,31 @@ std::string Runfile(const std::string& path) {
   return absl::StrCat(std::getenv("TEST_SRCDIR"), "/", path);
 }
 
-class ScenarioTest : public ::testing::TestWithParam<std::string> {
+// A throwaway PostgreSQL server for the cases on that backend.
+PgTestEnvironment* const kPostgres = PgTestEnvironment::Register();
+
+// The backend ("sqlite" or "postgres") and the service killed mid-scenario.
+using Backend = std::string;
+using Victim = std::string;
+
+class ScenarioTest
+    : public ::testing::TestWithParam<std::tuple<Backend, Victim>> {
  protected:
   void SetUp() override {
-    auto cluster = Cluster::Create(
-        absl::StrCat(std::getenv("TEST_TMPDIR"), "/scenario-", GetParam()),
-        Runfile("lienthong/services/lienthongd/lienthongd"));
+    const auto& [backend, victim] = GetParam();
+    auto cluster =
+        Cluster::Create(absl::StrCat(std::getenv("TEST_TMPDIR"), "/scenario-",
+                                     backend, "-", victim),
+                        Runfile("lienthong/services/lienthongd/lienthongd"));
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = *std::move(cluster);
+    // A database of its own for each process.
+    for (const std::string& service : Cluster::Services()) {
+      if (backend != "postgres") break;
+      absl::StatusOr<std::string> database = kPostgres->CreateDatabase();
+      ASSERT_TRUE(database.ok()) << database.status();
+      databases_[service] = *database;
+    }
     for (const std::string& service : Cluster::Services()) {
       absl::Status started = cluster_->Start(service, FlagsOf(service));
       ASSERT_TRUE(started.ok()) << started;
@@ -79,11 +97,19 @@ class ScenarioTest : public ::testing::TestWithParam<std::string> {
 
   // The registry loads the national units and the seed plans (again after a
   // restart, which changes nothing).
-  static std::vector<std::string> FlagsOf(const std::string& service) {
-    if (service != "registry") return {};
-    return {absl::StrCat("--load_units_dir=", Runfile("admin_units")),
-            absl::StrCat("--load_seeds_dir=",
-                         Runfile("lienthong/deploy/demo/seeds"))};
+  std::vector<std::string> FlagsOf(const std::string& service) const {
+    std::vector<std::string> flags;
+    if (auto database = databases_.find(service);
+        database != databases_.end()) {
+      flags.push_back(absl::StrCat("--database=", database->second));
+    }
+    if (service == "registry") {
+      flags.push_back(
+          absl::StrCat("--load_units_dir=", Runfile("admin_units")));
+      flags.push_back(absl::StrCat("--load_seeds_dir=",
+                                   Runfile("lienthong/deploy/demo/seeds")));
+    }
+    return flags;
   }
 
   std::shared_ptr<grpc::Channel> As(const std::string& service,
@@ -240,11 +266,13 @@ class ScenarioTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<Cluster> cluster_;
+  // PostgreSQL connection strings by service; empty on SQLite.
+  std::map<std::string, std::string> databases_;
   pki::IssuedCertificate signer_;
 };
 
 TEST_P(ScenarioTest, CommuneDistrictProvinceAcrossARestart) {
-  const std::string& victim = GetParam();
+  const std::string& victim = std::get<1>(GetParam());
   RecordDistrictMembership();
   if (HasFatalFailure()) return;
   DefineSchedules();
@@ -449,9 +477,16 @@ TEST_P(ScenarioTest, CommuneDistrictProvinceAcrossARestart) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EachServiceRestarted, ScenarioTest,
-                         ::testing::ValuesIn(Cluster::Services()),
-                         [](const auto& info) { return info.param; });
+std::string CaseName(
+    const ::testing::TestParamInfo<std::tuple<Backend, Victim>>& info) {
+  return absl::StrCat(std::get<0>(info.param), "_", std::get<1>(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EachServiceRestarted, ScenarioTest,
+    ::testing::Combine(::testing::Values("sqlite", "postgres"),
+                       ::testing::ValuesIn(Cluster::Services())),
+    CaseName);
 
 }  // namespace
 }  // namespace lienthong::e2e
