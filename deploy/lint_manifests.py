@@ -638,7 +638,7 @@ def check_lienthong_container(where, deployment, container, mounts, volumes, por
             fail(where, f"{certs_dir} is not mounted readOnly")
     database = flag_values(args, "database")
     env = {e.get("name") for e in container.get("env") or []}
-    # --database waits for lienthongd to take it; when given, it comes from env.
+    # --database is optional (SQLite without it); when given, it comes from env.
     if len(database) > 1:
         fail(where, "more than one --database")
     elif database:
