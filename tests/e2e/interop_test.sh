@@ -26,6 +26,7 @@ fail() { echo "FAIL: $*"; echo "--- daemon log"; cat "$work/log" 2>/dev/null; ex
 mkfifo "$work/port"
 "$root/bazel-bin/services/lienthongd/lienthongd" --listen=127.0.0.1:0 \
   --data_dir="$work/var" --certs_dir="$work/certs" \
+  --metrics_listen=127.0.0.1:0 --metrics_port_file="$work/metrics_port" \
   --port_file="$work/port" >"$work/log" 2>&1 &
 pid=$!
 read -r -t 300 port <"$work/port" || fail "daemon did not report its port"
@@ -50,6 +51,28 @@ PYTHONPATH="$work/py" /usr/bin/python3 "$root/tests/interop/python/scenario.py" 
 
 node "$root/tests/interop/node/scenario.js" "$address" "$work/certs" "$period" \
   "$root/protos" || fail "the Node scenario failed"
+
+# The metrics both clients' calls left, read by Prometheus' own Python parser
+# (Debian's python3-prometheus-client): the exposition must parse, and show the
+# calls and values.
+/usr/bin/python3 - "$(cat "$work/metrics_port")" <<'PY' || fail "metrics check failed"
+import sys, urllib.request
+from prometheus_client.parser import text_string_to_metric_families
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=30).read().decode()
+samples = {}
+for family in text_string_to_metric_families(text):
+    for s in family.samples:
+        samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+def value(name, **labels):
+    return samples.get((name, tuple(sorted(labels.items()))), 0)
+ok_submits = value("grpc_server_handled_total", grpc_service="lienthong.ingestion.v1.IngestionService",
+                   grpc_method="SubmitValues", grpc_type="unary", grpc_code="OK")
+created = value("lienthong_ingestion_values_total", result="created")
+assert ok_submits >= 4, f"SubmitValues OK: {ok_submits}"
+assert created >= 4, f"values created: {created}"
+assert value("lienthong_ingestion_fsyncs_total") >= 1
+print(f"metrics: {len(samples)} samples parsed; SubmitValues OK {ok_submits:g}, values created {created:g}")
+PY
 
 # Graceful shutdown: SIGTERM, and the daemon exits 0.
 kill -TERM "$pid"
