@@ -10,17 +10,50 @@
 // to --retry_for. Every batch carries a request_id derived from the file, so
 // retries, later flushes and pushing the same file again write nothing twice.
 //
+// The other commands are one call each (commands.h), e.g.
+//
+//   ltctl units get|list|ancestors|create|update|merge|split|rename|reparent|
+//         events|lineage|import          ltctl units list --parent=30
+//   ltctl agencies get|list|create|update|delete
+//   ltctl indicators get|list
+//   ltctl plans get|list|create|update   ltctl plans list --unit=298
+//   ltctl targets list|create|update|delete
+//   ltctl tasks get|list|create|update|report|progress|summary
+//   ltctl schedules get|list|create|update|resolve
+//   ltctl documents send --request=@send.json --attach=KH.pdf --sign
+//   ltctl documents get|fetch|download|list|status|edxml|import
+//   ltctl inbox list | ack ENTRY_ID...   ltctl receipt ID
+//   ltctl rollups [get] --unit=298 --indicator=X --period=2025-M05
+//   ltctl completeness --schedule=cds-xa-thang --period=2025-M05 --unit=298
+//   ltctl achievement --plan=P --year=2025
+//   ltctl discrepancies | overdue
+//
+// Their request is --request (protobuf JSON, or @FILE), with positional
+// arguments (the resource: `units get 298`) and flags (--unit, --period,
+// --agency, ...) set on top; --agency defaults to the agency of --cert. Each
+// call has a --timeout deadline (30 s). The answer prints as protobuf JSON
+// with --output=json; as text, lists print one tab-separated line per item
+// and other answers as JSON. A refusal prints its code, message and
+// google.rpc details (reason, field violations) on stderr.
+//
 // Exit status (push, outbox flush): 0 every row accepted; 1 some rows
 // rejected or batches refused; 2 bad usage; 3 a file could not be read or a
 // push failed for good; 4 the link stayed down: pushes are kept in the outbox
 // (ltctl outbox flush delivers them). health: 0 serving, 1 not serving, 2 bad
-// usage, 3 unreachable.
+// usage, 3 unreachable. Other commands: 0 done; 1 the server refused the
+// request (INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS,
+// PERMISSION_DENIED, UNAUTHENTICATED, ABORTED, OUT_OF_RANGE); 2 bad usage
+// (unknown command, a flag the command does not take, a request that does
+// not parse); 3 the server was unreachable or failed (UNAVAILABLE,
+// DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL, ...) or a local file could
+// not be read or written.
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,6 +74,9 @@
 #include "libs/server/mtls.h"
 #include "libs/status/grpc_status.h"
 #include "lienthong/registry/v1/indicator.grpc.pb.h"
+#include "tools/ltctl/call_status.h"
+#include "tools/ltctl/command_flags.h"
+#include "tools/ltctl/commands.h"
 #include "tools/ltctl/outbox.h"
 #include "tools/ltctl/outbox_delivery.h"
 #include "tools/ltctl/push_report.h"
@@ -83,10 +119,6 @@ namespace {
 
 using google::protobuf::Value;
 
-constexpr int kRejected = 1;
-constexpr int kUsage = 2;
-constexpr int kStopped = 3;
-
 // Value types from the registry's IndicatorService, asked once per indicator.
 // Mutual TLS with the files named by the flags, or plain text when none is.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
@@ -118,8 +150,6 @@ ValueTypeLookup IndicatorTypes(std::shared_ptr<grpc::Channel> channel) {
         return indicator.value_type();
       };
 }
-
-constexpr int kKeptInOutbox = 4;
 
 std::string OutboxDir() {
   std::string dir = absl::GetFlag(FLAGS_outbox);
@@ -417,20 +447,30 @@ int Health() {
   return serving ? 0 : kRejected;
 }
 
+// The commands of commands.h: one call each, over the flags' channel.
+int Call(const std::vector<std::string>& args) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ChannelFromFlags();
+  if (!channel.ok()) return Usage(channel.status());
+  absl::StatusOr<CommandOptions> options = CommandOptionsFromFlags(*channel);
+  if (!options.ok()) return Usage(options.status());
+  return RunCommand(args, *options, std::cout, std::cerr);
+}
+
 }  // namespace
 }  // namespace lienthong::ltctl
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "ltctl push --schedule=schedules/{id} FILE.csv|FILE.json ... | ltctl "
-      "outbox list|flush | ltctl health: lienthong from the command line");
+  absl::SetProgramUsageMessage(absl::StrCat(
+      "lienthong from the command line:\n  ltctl push "
+      "--schedule=schedules/{id} FILE.csv|FILE.json ...\n  ltctl outbox "
+      "list|flush\n  ltctl health\n",
+      lienthong::ltctl::CommandsUsage()));
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::string output = absl::GetFlag(FLAGS_output);
   std::string progress = absl::GetFlag(FLAGS_progress);
   if (args.size() < 2 || (output != "text" && output != "json") ||
       (progress != "auto" && progress != "on" && progress != "off")) {
-    std::fprintf(stderr,
-                 "usage: ltctl push|outbox|health [flags] ...; ltctl --help\n");
+    std::fprintf(stderr, "usage: ltctl COMMAND [flags] ...; ltctl --help\n");
     return lienthong::ltctl::kUsage;
   }
   std::string command = args[1];
@@ -438,6 +478,11 @@ int main(int argc, char** argv) {
   if (command == "push") return lienthong::ltctl::Push(rest);
   if (command == "outbox") return lienthong::ltctl::OutboxCommand(rest);
   if (command == "health" && rest.empty()) return lienthong::ltctl::Health();
-  std::fprintf(stderr, "usage: ltctl push|outbox|health [flags] ...\n");
+  if (lienthong::ltctl::IsCommandGroup(command)) {
+    return lienthong::ltctl::Call(
+        std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  std::fprintf(stderr, "usage: ltctl COMMAND [flags] ...; commands:\n%s",
+               lienthong::ltctl::CommandsUsage().c_str());
   return lienthong::ltctl::kUsage;
 }
