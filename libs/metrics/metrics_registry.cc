@@ -162,9 +162,25 @@ void MetricsRegistry::AddCallback(std::string name, std::string help,
 }
 
 std::string MetricsRegistry::Render() const {
+  // The entries are copied out first: callbacks may be slow (a database), and
+  // must not hold up registrations or other scrapes. Entries are never
+  // removed, so the pointers stay valid.
+  struct View {
+    const std::string* name;
+    const Entry* entry;
+    std::function<std::vector<Sample>()> read;
+  };
+  std::vector<View> views;
+  {
+    absl::MutexLock lock(&mutex_);
+    for (const auto& [name, entry] : entries_) {
+      views.push_back({&name, entry.get(), entry->read});
+    }
+  }
   std::string out;
-  absl::MutexLock lock(&mutex_);
-  for (const auto& [name, entry] : entries_) {
+  for (const View& view : views) {
+    const std::string& name = *view.name;
+    const Entry* entry = view.entry;
     absl::StrAppend(&out, "# HELP ", name, " ", EscapeHelp(entry->help), "\n",
                     "# TYPE ", name, " ", entry->type, "\n");
     const std::vector<std::string>& labels = entry->label_names;
@@ -194,8 +210,8 @@ std::string MetricsRegistry::Render() const {
                         snapshot.cumulative.back(), "\n");
       });
     }
-    if (entry->read) {
-      for (const Sample& sample : entry->read()) {
+    if (view.read) {
+      for (const Sample& sample : view.read()) {
         absl::StrAppend(&out, name, LabelSet(labels, sample.label_values), " ",
                         FormatNumber(sample.value), "\n");
       }

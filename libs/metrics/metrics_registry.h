@@ -104,8 +104,9 @@ class MetricsRegistry {
                                 std::vector<std::string> label_names,
                                 std::vector<double> bounds);
   // A metric whose owner keeps the figures; `read` runs on every scrape, on
-  // the scraping thread, and must be safe there until the registry is no
-  // longer rendered.
+  // the scraping thread (outside the registry's lock), and must be safe there
+  // until the registry is no longer rendered. It may return no sample when
+  // it has nothing true to say.
   void AddCallback(std::string name, std::string help, MetricType type,
                    std::vector<std::string> label_names,
                    std::function<std::vector<Sample>()> read);

@@ -165,16 +165,22 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Run(
     const v1::SubmitValuesRequest& request, const std::string& actor,
     int max_rows, v1::ImportSummary* refused) {
   const v1::BatchOptions& options = request.options();
-  if (!options.request_id().empty()) {
+  // What an earlier batch with this request_id was answered, replayed.
+  auto replay = [&]() -> absl::StatusOr<absl::optional<v1::ImportSummary>> {
+    if (options.request_id().empty()) return absl::nullopt;
     absl::StatusOr<absl::optional<std::string>> stored =
         store_->FindResponse(options.request_id());
     if (!stored.ok()) return stored.status();
-    v1::ImportSummary replay;
-    if (stored->has_value() && replay.ParseFromString(**stored)) {
-      replay.set_replayed(true);
-      return replay;
+    v1::ImportSummary earlier;
+    if (!stored->has_value() || !earlier.ParseFromString(**stored)) {
+      return absl::nullopt;
     }
-  }
+    earlier.set_replayed(true);
+    return earlier;
+  };
+  absl::StatusOr<absl::optional<v1::ImportSummary>> earlier = replay();
+  if (!earlier.ok()) return earlier.status();
+  if (earlier->has_value()) return **earlier;
   if (!absl::StartsWith(options.schedule(), "schedules/")) {
     return InvalidArgumentWithViolations(
         "options.schedule must be schedules/{id}", "INVALID_BATCH",
@@ -394,6 +400,13 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Run(
         count(result);
         return summary.SerializeAsString();
       });
+  if (!applied.ok() &&
+      applied.status().code() == absl::StatusCode::kAlreadyExists) {
+    // A retry that overtook its first attempt: the first committed while this
+    // one was being checked, so its answer is the one to give.
+    earlier = replay();
+    if (earlier.ok() && earlier->has_value()) return **earlier;
+  }
   if (!applied.ok()) return applied.status();
   count(*applied);
   return summary;

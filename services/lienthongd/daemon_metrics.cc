@@ -74,13 +74,26 @@ void AddReportingMetrics(metrics::MetricsRegistry& registry,
       "lienthong_reporting_feed_position",
       "Sequence of the last change reporting has applied.", MetricType::kGauge,
       [index] { return static_cast<double>(index->position()); });
+  // Nothing until ingestion has answered once: a follower that has heard
+  // nothing cannot tell whether it is behind.
+  registry.AddCallback(
+      "lienthong_reporting_feed_head_sequence",
+      "The feed's end as ingestion last reported it to reporting.",
+      MetricType::kGauge, {}, [follower] {
+        const int64_t head = follower->head_sequence();
+        if (head == 0) return std::vector<Sample>{};
+        return std::vector<Sample>{{{}, static_cast<double>(head)}};
+      });
   registry.AddCallback(
       "lienthong_reporting_feed_lag_changes",
       "Changes on the feed reporting has not applied yet, as of ingestion's "
       "last report of the feed's end.",
-      MetricType::kGauge, [index, follower] {
-        const int64_t lag = follower->head_sequence() - index->position();
-        return static_cast<double>(lag > 0 ? lag : 0);
+      MetricType::kGauge, {}, [index, follower] {
+        const int64_t head = follower->head_sequence();
+        if (head == 0) return std::vector<Sample>{};
+        const int64_t lag = head - index->position();
+        return std::vector<Sample>{
+            {{}, static_cast<double>(lag > 0 ? lag : 0)}};
       });
 }
 

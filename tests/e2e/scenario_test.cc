@@ -458,6 +458,11 @@ TEST_P(ScenarioTest, CommuneDistrictProvinceAcrossARestart) {
              "IngestionService\",grpc_method=\"SubmitValues\",grpc_type="
              "\"unary\",grpc_code=\"OK\"}"),
       2);
+  const double feed_head =
+      Metric("ingestion", "lienthong_ingestion_feed_head_sequence");
+  EXPECT_GE(feed_head, 3);
+  EXPECT_EQ(Metric("reporting", "lienthong_reporting_feed_head_sequence"),
+            feed_head);
   EXPECT_EQ(Metric("reporting", "lienthong_reporting_feed_lag_changes"), 0);
   EXPECT_GE(Metric("reporting", "lienthong_reporting_feed_position"), 3);
   EXPECT_GE(

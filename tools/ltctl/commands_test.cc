@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "lienthong/documents/v1/document_service.pb.h"
 #include "tools/ltctl/call_status.h"
+#include "tools/ltctl/document_transfer.h"
 #include "tools/ltctl/test_daemon.h"
 
 namespace lienthong::ltctl {
@@ -300,6 +301,15 @@ TEST_F(CommandsTest, SignedDocumentReachesTheInboxAndIsAnswered) {
           download);
   ASSERT_EQ(downloaded.code, 0) << downloaded.err;
   EXPECT_EQ(ReadAll(download.out), ReadAll(attachment));
+  // A download never replaces a file; a malformed name is a usage error.
+  std::ofstream(download.out, std::ios::trunc) << "kept";
+  EXPECT_EQ(Run({"documents", "download", document.attachments(0).attachment()},
+                download)
+                .code,
+            kStopped);
+  EXPECT_EQ(ReadAll(download.out), "kept");
+  EXPECT_EQ(Run({"documents", "download", "bao-cao.txt"}, download).code,
+            kUsage);
 
   // edXML statuses 01 then 03, then the platform's receipt.
   for (const char* state : {"ARRIVED", "ACCEPTED"}) {
@@ -319,6 +329,9 @@ TEST_F(CommandsTest, SignedDocumentReachesTheInboxAndIsAnswered) {
   fetch.out = dir + "/fetched";
   Result fetched = Run({"documents", "fetch", name}, fetch);
   ASSERT_EQ(fetched.code, 0) << fetched.err;
+  EXPECT_EQ(ReadAll(fetch.out + "/bao-cao-thang-5.txt"), ReadAll(attachment));
+  // Fetching into the same directory again keeps what is there.
+  EXPECT_EQ(Run({"documents", "fetch", name}, fetch).code, kStopped);
   EXPECT_EQ(ReadAll(fetch.out + "/bao-cao-thang-5.txt"), ReadAll(attachment));
 
   // Acknowledged, the entry leaves the inbox.
@@ -379,6 +392,15 @@ TEST_F(CommandsTest, PlansAndReportingAnswer) {
   Result unknown = Run({"completeness"}, completeness);
   EXPECT_EQ(unknown.code, kRejected);
   EXPECT_THAT(unknown.err, HasSubstr("ltctl: completeness: NOT_FOUND"));
+}
+
+TEST(SafeFileNameTest, KeepsOnlyAPlainBaseName) {
+  EXPECT_EQ(SafeFileName("bao-cao.pdf", "x"), "bao-cao.pdf");
+  EXPECT_EQ(SafeFileName("../../etc/passwd", "x"), "passwd");
+  EXPECT_EQ(SafeFileName(".bashrc", "x"), "x");
+  EXPECT_EQ(SafeFileName("a/..", "x"), "x");
+  EXPECT_EQ(SafeFileName("tab\tname", "x"), "x");
+  EXPECT_EQ(SafeFileName("", "x"), "x");
 }
 
 }  // namespace

@@ -1,13 +1,17 @@
 // The document exchange's commands: send (with attachments, signed), get,
 // fetch and download, list, the inbox, delivery statuses and receipts.
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/struct.pb.h"
 #include "libs/file/read_file.h"
 #include "lienthong/documents/v1/document_service.grpc.pb.h"
@@ -91,6 +95,15 @@ int RunDownload(const Invocation& run, Message& message) {
   const auto& request =
       static_cast<const documents::v1::DownloadAttachmentRequest&>(message);
   if (run.options.out.empty()) return run.Fail(kUsage, "needs --out=FILE");
+  absl::string_view sha256 = request.attachment();
+  if (!absl::ConsumePrefix(&sha256, "attachments/") || sha256.size() != 64 ||
+      !std::all_of(sha256.begin(), sha256.end(), [](char c) {
+        return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+      })) {
+    return run.Fail(kUsage,
+                    "the attachment is attachments/{sha256}: 64 lowercase "
+                    "hex digits");
+  }
   Documents stub(run.options.channel);
   std::unique_ptr<grpc::ClientContext> context = run.NewContext();
   absl::StatusOr<int64_t> bytes =
@@ -118,8 +131,16 @@ int RunFetch(const Invocation& run, Message& message) {
   const std::string id = SafeFileName(document.name(), "document");
   const std::string envelope = absl::StrCat(dir, "/", id, ".json");
   const std::string json = ToJson(document, true);
-  if (!(std::ofstream(envelope, std::ios::trunc) << json)) {
+  // "x": the envelope never replaces an existing file.
+  std::FILE* saved = std::fopen(envelope.c_str(), "wx");
+  const bool written =
+      saved != nullptr &&
+      std::fwrite(json.data(), 1, json.size(), saved) == json.size();
+  if (saved != nullptr && std::fclose(saved) != 0)
     return run.Fail(kStopped, absl::StrCat("cannot write ", envelope));
+  if (!written) {
+    return run.Fail(kStopped, absl::StrCat("cannot write ", envelope,
+                                           " (an existing file is kept)"));
   }
   PrintSaved(run, document.name(), envelope, static_cast<int64_t>(json.size()));
   std::set<std::string> used = {id + ".json"};

@@ -1,8 +1,12 @@
 #include "tools/ltctl/document_transfer.h"
 
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -62,7 +66,12 @@ std::string MimeTypeOf(const std::string& file_name) {
 
 std::string SafeFileName(const std::string& name, const std::string& fallback) {
   std::string last = LastPart(name);
-  if (last.empty() || last == "." || last == "..") return fallback;
+  // The name comes from the sender: no hidden files (.bashrc), no control
+  // characters; the content's own name instead.
+  if (last.empty() || last[0] == '.') return fallback;
+  for (char c : last) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return fallback;
+  }
   return last;
 }
 
@@ -104,7 +113,19 @@ absl::StatusOr<int64_t> DownloadAttachment(
     return absl::InvalidArgumentError(
         "attachment must be attachments/{sha256}");
   }
-  const std::string part = path + ".part";
+  if (expected.size() != 64 ||
+      !std::all_of(expected.begin(), expected.end(), [](char c) {
+        return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+      })) {
+    return absl::InvalidArgumentError(
+        "attachment must be attachments/{sha256}, 64 lowercase hex digits");
+  }
+  // A temporary name of its own: never another file's.
+  std::string part = path + ".XXXXXX";
+  const int part_fd = mkstemp(part.data());
+  if (part_fd < 0)
+    return absl::InternalError(absl::StrCat("cannot write ", path));
+  close(part_fd);
   std::ofstream file(part, std::ios::binary | std::ios::trunc);
   if (!file) return absl::InternalError(absl::StrCat("cannot write ", part));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest(
@@ -143,11 +164,14 @@ absl::StatusOr<int64_t> DownloadAttachment(
     return absl::DataLossError(absl::StrCat("downloaded content has SHA-256 ",
                                             actual, ", not ", expected));
   }
-  std::error_code renamed;
-  std::filesystem::rename(part, path, renamed);
-  if (renamed) {
+  // link() refuses an existing name: a download never replaces a file.
+  const int linked = link(part.c_str(), path.c_str());
+  const int link_error = errno;
+  std::filesystem::remove(part, ignored);
+  if (linked != 0) {
     return absl::InternalError(
-        absl::StrCat("cannot write ", path, ": ", renamed.message()));
+        absl::StrCat("cannot write ", path, ": ", std::strerror(link_error),
+                     link_error == EEXIST ? " (not overwritten)" : ""));
   }
   return received;
 }
