@@ -10,6 +10,8 @@
 #include "libs/status/status_details.h"
 #include "libs/storage/pg_database.h"
 #include "libs/storage/pg_migrations.h"
+#include "services/documents/document_names.h"
+#include "services/documents/document_store_errors.h"
 #include "services/documents/pg_document_store_internal.h"
 
 namespace lienthong::documents {
@@ -18,15 +20,11 @@ using pg_internal::AcknowledgeEntries;
 using pg_internal::AppendTrace;
 using pg_internal::ClaimRequest;
 using pg_internal::DocumentExists;
-using pg_internal::DocumentNotFound;
 using pg_internal::FindRequest;
-using pg_internal::IdOfName;
 using pg_internal::InsertDocument;
-using pg_internal::InvalidLimit;
 using pg_internal::LoadDocument;
 using pg_internal::LockDeliveries;
 using pg_internal::LockSends;
-using pg_internal::NameOf;
 using pg_internal::Parse;
 using pg_internal::SaveReceipt;
 using pg_internal::SaveRequest;
@@ -77,7 +75,7 @@ absl::Status PgDocumentStore::Read(const Body& body) {
 }
 
 absl::StatusOr<SendResult> PgDocumentStore::Send(const NewDocument& in) {
-  absl::StatusOr<std::string> id = IdOfName(in.document.name());
+  absl::StatusOr<std::string> id = StoredDocumentId(in.document.name());
   if (!id.ok()) return id.status();
   absl::flat_hash_set<std::string> recipients;
   for (const v1::Delivery& delivery : in.document.deliveries()) {
@@ -109,7 +107,8 @@ absl::StatusOr<SendResult> PgDocumentStore::Send(const NewDocument& in) {
     if (*taken) {
       return WithErrorInfo(absl::AlreadyExistsError(absl::StrCat(
                                in.document.name(), " already exists")),
-                           "DOCUMENT_EXISTS", {{"document", NameOf(*id)}});
+                           "DOCUMENT_EXISTS",
+                           {{"document", DocumentName(*id)}});
     }
     if (absl::Status s = LockDeliveries(db, in.target_updates); !s.ok()) {
       return s;
@@ -179,8 +178,8 @@ absl::StatusOr<DocumentStore::Page> PgDocumentStore::ListBySender(
     if (!before.has_value()) {
       return WithErrorInfo(
           absl::InvalidArgumentError(absl::StrCat(
-              NameOf(after_id), " is not a document sent by ", sender)),
-          "INVALID_PAGE_TOKEN", {{"document", NameOf(after_id)}});
+              DocumentName(after_id), " is not a document sent by ", sender)),
+          "INVALID_PAGE_TOKEN", {{"document", DocumentName(after_id)}});
     }
     absl::StatusOr<PgResult> rows = db.Query(
         "SELECT id FROM documents WHERE sender = $1 AND seq < $2 "
@@ -203,7 +202,8 @@ absl::StatusOr<DocumentStore::Page> PgDocumentStore::ListBySender(
 absl::StatusOr<bool> PgDocumentStore::ApplyStatus(const StatusUpdate& update) {
   absl::optional<std::string> receipt_id;
   if (update.receipt.has_value()) {
-    absl::StatusOr<std::string> id = IdOfName(update.receipt->document());
+    absl::StatusOr<std::string> id =
+        StoredDocumentId(update.receipt->document());
     if (!id.ok()) return id.status();
     receipt_id = *std::move(id);
   }
@@ -291,10 +291,11 @@ absl::StatusOr<v1::Receipt> PgDocumentStore::GetReceipt(
     absl::StatusOr<bool> exists = DocumentExists(db, id);
     if (!exists.ok()) return exists.status();
     if (!*exists) return DocumentNotFound(id);
-    return WithErrorInfo(absl::NotFoundError(absl::StrCat(
-                             "no receipt of ", recipient, " for ", NameOf(id))),
-                         "RECEIPT_NOT_FOUND",
-                         {{"document", NameOf(id)}, {"recipient", recipient}});
+    return WithErrorInfo(
+        absl::NotFoundError(absl::StrCat("no receipt of ", recipient, " for ",
+                                         DocumentName(id))),
+        "RECEIPT_NOT_FOUND",
+        {{"document", DocumentName(id)}, {"recipient", recipient}});
   });
   if (!status.ok()) return status;
   return *std::move(receipt);

@@ -10,11 +10,11 @@
 #include "absl/strings/strip.h"
 #include "libs/status/status_details.h"
 #include "libs/storage/pg_database.h"
+#include "services/documents/document_names.h"
+#include "services/documents/document_store_errors.h"
 
 namespace lienthong::documents::pg_internal {
 namespace {
-
-constexpr absl::string_view kDocumentPrefix = "documents/";
 
 // A PostgreSQL array literal of `ids`, for a `$n::bigint[]` parameter.
 std::string BigintArray(const std::vector<int64_t>& ids) {
@@ -76,33 +76,6 @@ CREATE TABLE receipts (
 );
 )sql"}};
   return *migrations;
-}
-
-std::string NameOf(absl::string_view id) {
-  return absl::StrCat(kDocumentPrefix, id);
-}
-
-absl::Status DocumentNotFound(absl::string_view id) {
-  return WithErrorInfo(
-      absl::NotFoundError(absl::StrCat("no document ", NameOf(id))),
-      "DOCUMENT_NOT_FOUND", {{"document", NameOf(id)}});
-}
-
-absl::Status InvalidLimit(int limit) {
-  return WithErrorInfo(
-      absl::InvalidArgumentError(absl::StrCat("limit ", limit, " < 1")),
-      "INVALID_LIST_REQUEST", {{"limit", absl::StrCat(limit)}});
-}
-
-absl::StatusOr<std::string> IdOfName(absl::string_view name) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, kDocumentPrefix) || id.empty()) {
-    return WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
-                             "\"", name, "\" is not documents/{id}")),
-                         "INVALID_DOCUMENT_NAME",
-                         {{"document", std::string(name)}});
-  }
-  return std::string(id);
 }
 
 absl::Status LockSends(PgDatabase& db) {
@@ -221,15 +194,15 @@ absl::Status AppendTrace(PgDatabase& db, const TraceAppend& append) {
       {append.document_id, append.recipient});
   if (!rows.ok()) return rows.status();
   const std::map<std::string, std::string> metadata = {
-      {"document", NameOf(append.document_id)},
+      {"document", DocumentName(append.document_id)},
       {"recipient", append.recipient}};
   if (rows->rows() == 0) {
     absl::StatusOr<bool> exists = DocumentExists(db, append.document_id);
     if (!exists.ok()) return exists.status();
     if (!*exists) return DocumentNotFound(append.document_id);
     return WithErrorInfo(absl::NotFoundError(absl::StrCat(
-                             NameOf(append.document_id), " has no delivery to ",
-                             append.recipient)),
+                             DocumentName(append.document_id),
+                             " has no delivery to ", append.recipient)),
                          "DELIVERY_NOT_FOUND", metadata);
   }
   const int64_t state = rows->Int64(0, 0);
@@ -238,11 +211,12 @@ absl::Status AppendTrace(PgDatabase& db, const TraceAppend& append) {
     changed["expected"] = v1::DeliveryState_Name(append.expected);
     changed["state"] =
         v1::DeliveryState_Name(static_cast<v1::DeliveryState>(state));
-    return WithErrorInfo(absl::AbortedError(absl::StrCat(
-                             "the delivery of ", NameOf(append.document_id),
-                             " to ", append.recipient, " is ", changed["state"],
-                             ", not ", changed["expected"])),
-                         "DELIVERY_STATE_CHANGED", changed);
+    return WithErrorInfo(
+        absl::AbortedError(
+            absl::StrCat("the delivery of ", DocumentName(append.document_id),
+                         " to ", append.recipient, " is ", changed["state"],
+                         ", not ", changed["expected"])),
+        "DELIVERY_STATE_CHANGED", changed);
   }
   // A statement of its own, so its snapshot is taken after the lock above:
   // it counts every committed entry.

@@ -11,6 +11,8 @@
 #include "libs/storage/group_commit_writer.h"
 #include "libs/storage/migrations.h"
 #include "libs/storage/sqlite_database.h"
+#include "services/documents/document_names.h"
+#include "services/documents/document_store_errors.h"
 #include "services/documents/sqlite_document_store_internal.h"
 
 namespace lienthong::documents {
@@ -18,14 +20,10 @@ namespace lienthong::documents {
 using internal::AppendTrace;
 using internal::Blob;
 using internal::DocumentExists;
-using internal::DocumentNotFound;
 using internal::FindRequest;
 using internal::ForEachRow;
-using internal::IdOfName;
 using internal::InsertDocument;
-using internal::InvalidLimit;
 using internal::LoadDocument;
-using internal::NameOf;
 using internal::Parse;
 using internal::Run;
 using internal::SaveRequest;
@@ -68,7 +66,7 @@ absl::Status SqliteDocumentStore::Read(const Body& body) {
 }
 
 absl::StatusOr<SendResult> SqliteDocumentStore::Send(const NewDocument& in) {
-  absl::StatusOr<std::string> id = IdOfName(in.document.name());
+  absl::StatusOr<std::string> id = StoredDocumentId(in.document.name());
   if (!id.ok()) return id.status();
   absl::flat_hash_set<std::string> recipients;
   for (const v1::Delivery& delivery : in.document.deliveries()) {
@@ -94,7 +92,8 @@ absl::StatusOr<SendResult> SqliteDocumentStore::Send(const NewDocument& in) {
     if (*taken) {
       return WithErrorInfo(absl::AlreadyExistsError(absl::StrCat(
                                in.document.name(), " already exists")),
-                           "DOCUMENT_EXISTS", {{"document", NameOf(*id)}});
+                           "DOCUMENT_EXISTS",
+                           {{"document", DocumentName(*id)}});
     }
     for (const TraceAppend& update : in.target_updates) {
       if (absl::Status s = AppendTrace(db, update); !s.ok()) return s;
@@ -153,8 +152,8 @@ absl::StatusOr<DocumentStore::Page> SqliteDocumentStore::ListBySender(
     if (!before.has_value()) {
       return WithErrorInfo(
           absl::InvalidArgumentError(absl::StrCat(
-              NameOf(after_id), " is not a document sent by ", sender)),
-          "INVALID_PAGE_TOKEN", {{"document", NameOf(after_id)}});
+              DocumentName(after_id), " is not a document sent by ", sender)),
+          "INVALID_PAGE_TOKEN", {{"document", DocumentName(after_id)}});
     }
     std::vector<std::string> ids;
     s = ForEachRow(
@@ -183,7 +182,8 @@ absl::StatusOr<bool> SqliteDocumentStore::ApplyStatus(
     const StatusUpdate& update) {
   absl::optional<std::string> receipt_id;
   if (update.receipt.has_value()) {
-    absl::StatusOr<std::string> id = IdOfName(update.receipt->document());
+    absl::StatusOr<std::string> id =
+        StoredDocumentId(update.receipt->document());
     if (!id.ok()) return id.status();
     receipt_id = *std::move(id);
   }
@@ -298,10 +298,11 @@ absl::StatusOr<v1::Receipt> SqliteDocumentStore::GetReceipt(
     absl::StatusOr<bool> exists = DocumentExists(db, id);
     if (!exists.ok()) return exists.status();
     if (!*exists) return DocumentNotFound(id);
-    return WithErrorInfo(absl::NotFoundError(absl::StrCat(
-                             "no receipt of ", recipient, " for ", NameOf(id))),
-                         "RECEIPT_NOT_FOUND",
-                         {{"document", NameOf(id)}, {"recipient", recipient}});
+    return WithErrorInfo(
+        absl::NotFoundError(absl::StrCat("no receipt of ", recipient, " for ",
+                                         DocumentName(id))),
+        "RECEIPT_NOT_FOUND",
+        {{"document", DocumentName(id)}, {"recipient", recipient}});
   });
   if (!status.ok()) return status;
   return *std::move(receipt);

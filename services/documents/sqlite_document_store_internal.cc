@@ -8,13 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "libs/status/status_details.h"
+#include "services/documents/document_names.h"
+#include "services/documents/document_store_errors.h"
 
 namespace lienthong::documents::internal {
-namespace {
-
-constexpr absl::string_view kDocumentPrefix = "documents/";
-
-}  // namespace
+namespace {}  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const auto* migrations =
@@ -65,33 +63,6 @@ CREATE TABLE receipts (
 ) WITHOUT ROWID;
 )sql"}};
   return *migrations;
-}
-
-std::string NameOf(absl::string_view id) {
-  return absl::StrCat(kDocumentPrefix, id);
-}
-
-absl::Status DocumentNotFound(absl::string_view id) {
-  return WithErrorInfo(
-      absl::NotFoundError(absl::StrCat("no document ", NameOf(id))),
-      "DOCUMENT_NOT_FOUND", {{"document", NameOf(id)}});
-}
-
-absl::Status InvalidLimit(int limit) {
-  return WithErrorInfo(
-      absl::InvalidArgumentError(absl::StrCat("limit ", limit, " < 1")),
-      "INVALID_LIST_REQUEST", {{"limit", absl::StrCat(limit)}});
-}
-
-absl::StatusOr<std::string> IdOfName(absl::string_view name) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, kDocumentPrefix) || id.empty()) {
-    return WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
-                             "\"", name, "\" is not documents/{id}")),
-                         "INVALID_DOCUMENT_NAME",
-                         {{"document", std::string(name)}});
-  }
-  return std::string(id);
 }
 
 absl::StatusOr<bool> DocumentExists(SqliteDatabase& db, const std::string& id) {
@@ -191,15 +162,15 @@ absl::Status AppendTrace(SqliteDatabase& db, const TraceAppend& append) {
       append.document_id, append.recipient);
   if (!status.ok()) return status;
   const std::map<std::string, std::string> metadata = {
-      {"document", NameOf(append.document_id)},
+      {"document", DocumentName(append.document_id)},
       {"recipient", append.recipient}};
   if (!state.has_value()) {
     absl::StatusOr<bool> exists = DocumentExists(db, append.document_id);
     if (!exists.ok()) return exists.status();
     if (!*exists) return DocumentNotFound(append.document_id);
     return WithErrorInfo(absl::NotFoundError(absl::StrCat(
-                             NameOf(append.document_id), " has no delivery to ",
-                             append.recipient)),
+                             DocumentName(append.document_id),
+                             " has no delivery to ", append.recipient)),
                          "DELIVERY_NOT_FOUND", metadata);
   }
   if (*state != append.expected) {
@@ -207,11 +178,12 @@ absl::Status AppendTrace(SqliteDatabase& db, const TraceAppend& append) {
     changed["expected"] = v1::DeliveryState_Name(append.expected);
     changed["state"] =
         v1::DeliveryState_Name(static_cast<v1::DeliveryState>(*state));
-    return WithErrorInfo(absl::AbortedError(absl::StrCat(
-                             "the delivery of ", NameOf(append.document_id),
-                             " to ", append.recipient, " is ", changed["state"],
-                             ", not ", changed["expected"])),
-                         "DELIVERY_STATE_CHANGED", changed);
+    return WithErrorInfo(
+        absl::AbortedError(
+            absl::StrCat("the delivery of ", DocumentName(append.document_id),
+                         " to ", append.recipient, " is ", changed["state"],
+                         ", not ", changed["expected"])),
+        "DELIVERY_STATE_CHANGED", changed);
   }
   absl::StatusOr<int64_t> appended =
       Run(db,

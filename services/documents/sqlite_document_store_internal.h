@@ -86,18 +86,6 @@ absl::Status Parse(const std::string& bytes, Message& message) {
   return absl::DataLossError("a stored record does not parse");
 }
 
-// `documents/{id}`.
-std::string NameOf(absl::string_view id);
-
-// NOT_FOUND with reason DOCUMENT_NOT_FOUND.
-absl::Status DocumentNotFound(absl::string_view id);
-
-// INVALID_ARGUMENT for a page size below 1.
-absl::Status InvalidLimit(int limit);
-
-// The id of `documents/{id}`; INVALID_ARGUMENT for any other name.
-absl::StatusOr<std::string> IdOfName(absl::string_view name);
-
 // Whether document `id` is stored.
 absl::StatusOr<bool> DocumentExists(SqliteDatabase& db, const std::string& id);
 
