@@ -101,6 +101,19 @@ TEST(DaemonTest, RefusesAMetricsAddressItCannotUse) {
   EXPECT_EQ(quiet->metrics_port(), 0);
 }
 
+TEST(DaemonTest, RefusesADatabaseItCannotReach) {
+  DaemonOptions options;
+  options.plaintext = true;
+  options.data_dir = TestDir("bad_database");
+  // A socket directory that does not exist: libpq fails at once.
+  options.database = "host=/nonexistent/lienthong dbname=lienthong";
+  absl::StatusOr<std::unique_ptr<Daemon>> daemon = Daemon::Start(options);
+  EXPECT_THAT(daemon, StatusCodeIs(absl::StatusCode::kUnavailable));
+  // The data directory is free again for a daemon on SQLite.
+  options.database.clear();
+  EXPECT_TRUE(Daemon::Start(options).ok());
+}
+
 TEST(DaemonTest, RefusesADataDirInUse) {
   DaemonOptions options;
   options.plaintext = true;
