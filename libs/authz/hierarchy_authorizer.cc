@@ -68,24 +68,29 @@ HierarchyAuthorizer::HierarchyAuthorizer(const UnitDirectory* directory)
 absl::Status HierarchyAuthorizer::Deny(const Call& call,
                                        absl::string_view reason,
                                        absl::string_view why) {
+  std::map<std::string, std::string> metadata = {
+      {"method", std::string(call.method)},
+      {"resource", std::string(call.resource)},
+      {"agency", call.caller.identity},
+      {"role", call.caller.role}};
+  if (call.day.has_value()) {
+    metadata["hierarchy_day"] = absl::FormatCivilTime(*call.day);
+  }
   return WithErrorInfo(
       absl::PermissionDeniedError(absl::StrCat(
           call.caller.role, " of agency ", call.caller.identity, " may not ",
           call.method,
           call.resource.empty() ? "" : absl::StrCat(" ", call.resource), ": ",
           why)),
-      reason,
-      {{"method", std::string(call.method)},
-       {"resource", std::string(call.resource)},
-       {"agency", call.caller.identity},
-       {"role", call.caller.role}});
+      reason, metadata);
 }
 
 absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
                                             absl::string_view method,
-                                            absl::string_view resource) const {
+                                            absl::string_view resource,
+                                            const HierarchyDay& day) const {
   if (!caller.authenticated || caller.platform) return absl::OkStatus();
-  const Call call{caller, method, resource};
+  const Call call{caller, method, resource, day};
   auto rule = rules_.find(method);
   if (rule == rules_.end()) {
     return Deny(call, "UNKNOWN_METHOD", "the policy does not know this method");
@@ -167,12 +172,18 @@ absl::Status HierarchyAuthorizer::ReadUnit(const Call& call) const {
   }
   // Plans and feed positions are not unit data.
   if (!absl::StartsWith(call.resource, "units/")) return absl::OkStatus();
-  absl::StatusOr<bool> within = directory_->IsWithin(call.resource, *own);
+  absl::StatusOr<bool> within =
+      directory_->IsWithin(call.resource, *own, call.day);
   if (!within.ok()) return within.status();
   if (*within) return absl::OkStatus();
-  return Deny(call, "OUTSIDE_CALLERS_UNIT",
-              absl::StrCat("a unit reads its own data and its descendants' (",
-                           *own, " and below)"));
+  return Deny(
+      call, "OUTSIDE_CALLERS_UNIT",
+      absl::StrCat("a unit reads its own data and its descendants' (", *own,
+                   " and below",
+                   call.day.has_value()
+                       ? absl::StrCat(" on ", absl::FormatCivilTime(*call.day))
+                       : std::string(" as arranged now"),
+                   ")"));
 }
 
 }  // namespace lienthong::authz

@@ -11,8 +11,9 @@
 //   - the registry is administered by operators;
 //   - an agency system writes values for its own unit only;
 //   - values, rollups, completeness and achievement of a unit are read by
-//     agency systems whose unit is that unit or above it (reads of the whole
-//     platform need a top-level, provincial, unit) and by operators;
+//     agency systems whose unit is that unit or above it on the data's
+//     hierarchy day (reads of the whole platform need a top-level,
+//     provincial, unit) and by operators;
 //   - documents are sent, listed, answered and taken from the inbox by the
 //     agency named in the call and nobody else; fetching a document, its
 //     receipt or an attachment is left to the exchange, which knows the
@@ -45,8 +46,10 @@ class HierarchyAuthorizer final : public Authorizer {
   // OUTSIDE_CALLERS_UNIT, WHOLE_PLATFORM_READ, NOT_CALLERS_AGENCY,
   // CALLER_AGENCY_UNKNOWN, UNKNOWN_METHOD) and the method, resource and
   // caller as metadata.
+  using Authorizer::Authorize;
   absl::Status Authorize(const Caller& caller, absl::string_view method,
-                         absl::string_view resource) const override;
+                         absl::string_view resource,
+                         const HierarchyDay& day) const override;
 
   // What a method needs of its caller.
   enum class Rule {
@@ -67,6 +70,7 @@ class HierarchyAuthorizer final : public Authorizer {
     const Caller& caller;
     absl::string_view method;
     absl::string_view resource;
+    const HierarchyDay& day;
   };
   // PERMISSION_DENIED with `reason`, saying `why`.
   static absl::Status Deny(const Call& call, absl::string_view reason,

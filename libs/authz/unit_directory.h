@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "libs/server/authorizer.h"
 
 namespace lienthong::authz {
 
@@ -18,12 +19,15 @@ class UnitDirectory {
   // when the registry does not know it.
   virtual absl::StatusOr<std::string> UnitOfAgency(
       absl::string_view agency_code) const = 0;
-  // True when `unit` is `ancestor` or lies beneath it under any arrangement
-  // the registry records for it (its dated parent links), so an abolished
-  // district still reaches its former communes' history. NOT_FOUND when
-  // `unit` is unknown.
+  // True when `unit` is `ancestor` or lies beneath it by the parent links in
+  // force on `day`, so an abolished district still reaches its former
+  // communes' data of the days they were its own, and a commune moved
+  // elsewhere is no longer its old district's from the move on. Without a
+  // day, the unit's latest arrangement decides: the links in force now, or on
+  // its last day if it was retired. NOT_FOUND when `unit` is unknown.
   virtual absl::StatusOr<bool> IsWithin(absl::string_view unit,
-                                        absl::string_view ancestor) const = 0;
+                                        absl::string_view ancestor,
+                                        const HierarchyDay& day) const = 0;
   // True when `unit` has never had a parent (a province).
   virtual absl::StatusOr<bool> IsTopLevel(absl::string_view unit) const = 0;
 };

@@ -7,6 +7,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace lienthong {
@@ -46,6 +47,12 @@ class FakeClock final : public Clock {
   mutable absl::Mutex mutex_;
   absl::Time now_ ABSL_GUARDED_BY(mutex_);
 };
+
+// Today's date in Vietnam (ICT, UTC+7, no daylight saving): the dates of the
+// contract are Vietnamese civil dates.
+inline absl::CivilDay TodayInVietnam(const Clock& clock) {
+  return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(7 * 60 * 60));
+}
 
 }  // namespace lienthong
 

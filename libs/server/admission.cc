@@ -43,7 +43,8 @@ class CallReleaseFactory final
 
 absl::Status AdmittingAuthorizer::Authorize(const Caller& caller,
                                             absl::string_view method,
-                                            absl::string_view resource) const {
+                                            absl::string_view resource,
+                                            const HierarchyDay& day) const {
   if (caller.platform && caller.deadline == absl::InfiniteFuture()) {
     return WithErrorInfo(
         absl::FailedPreconditionError(absl::StrCat(
@@ -57,7 +58,7 @@ absl::Status AdmittingAuthorizer::Authorize(const Caller& caller,
       return admitted;
     }
   }
-  return policy_->Authorize(caller, method, resource);
+  return policy_->Authorize(caller, method, resource, day);
 }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>

@@ -25,8 +25,10 @@ class AdmittingAuthorizer final : public Authorizer {
   // FAILED_PRECONDITION DEADLINE_REQUIRED for a platform call without a
   // deadline; the limiter's refusal for an agency over its limits; else the
   // policy's answer.
+  using Authorizer::Authorize;
   absl::Status Authorize(const Caller& caller, absl::string_view method,
-                         absl::string_view resource) const override;
+                         absl::string_view resource,
+                         const HierarchyDay& day) const override;
 
  private:
   std::shared_ptr<const Authorizer> policy_;

@@ -66,8 +66,8 @@ TEST_F(AdmittingAuthorizerTest, PlatformCallsNeedADeadlineButNoToken) {
 TEST_F(AdmittingAuthorizerTest, ThePolicyStillDecides) {
   class DenyAll final : public Authorizer {
    public:
-    absl::Status Authorize(const Caller&, absl::string_view,
-                           absl::string_view) const override {
+    absl::Status Authorize(const Caller&, absl::string_view, absl::string_view,
+                           const HierarchyDay&) const override {
       return absl::PermissionDeniedError("no");
     }
   };

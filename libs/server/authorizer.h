@@ -6,10 +6,12 @@
 // policies by the unit hierarchy need the resource, which only the adapter
 // knows after parsing.
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace grpc {
@@ -44,20 +46,34 @@ struct Caller {
   absl::Time deadline = absl::InfiniteFuture();
 };
 
+// The day whose unit hierarchy decides a read of unit data, since units move
+// between parents (the 2025 reform, a reparented commune): a period's last
+// day, the day reporting counts a period's units on, or the hierarchy date a
+// request names. nullopt when a read names neither: the unit's latest
+// arrangement then decides.
+using HierarchyDay = std::optional<absl::CivilDay>;
+
 // Decides whether a caller may perform a method on a resource.
 class Authorizer {
  public:
   virtual ~Authorizer() = default;
   // OK to proceed, or PERMISSION_DENIED / UNAUTHENTICATED with a reason.
   virtual absl::Status Authorize(const Caller& caller, absl::string_view method,
-                                 absl::string_view resource) const = 0;
+                                 absl::string_view resource,
+                                 const HierarchyDay& day) const = 0;
+  // The same for a call that touches no dated unit data.
+  absl::Status Authorize(const Caller& caller, absl::string_view method,
+                         absl::string_view resource) const {
+    return Authorize(caller, method, resource, std::nullopt);
+  }
 };
 
 // Allows everything: the policy of the insecure loopback mode.
 class AllowAllAuthorizer final : public Authorizer {
  public:
-  absl::Status Authorize(const Caller&, absl::string_view,
-                         absl::string_view) const override {
+  using Authorizer::Authorize;
+  absl::Status Authorize(const Caller&, absl::string_view, absl::string_view,
+                         const HierarchyDay&) const override {
     return absl::OkStatus();
   }
 };

@@ -14,15 +14,15 @@
 
 namespace lienthong {
 
-// Authorizes `method` on `resource` for the caller of `context`, then runs
-// `logic` and moves its value into `response`.
+// Authorizes `method` on `resource` for the caller of `context`, with the unit
+// hierarchy of `day`, then runs `logic` and moves its value into `response`.
 template <typename Response, typename Logic>
 grpc::Status Serve(const grpc::ServerContextBase& context,
                    const Authorizer& authorizer, absl::string_view method,
-                   absl::string_view resource, Logic&& logic,
-                   Response* response) {
+                   absl::string_view resource, const HierarchyDay& day,
+                   Logic&& logic, Response* response) {
   if (absl::Status allowed =
-          authorizer.Authorize(CallerOf(context), method, resource);
+          authorizer.Authorize(CallerOf(context), method, resource, day);
       !allowed.ok()) {
     return ToGrpcStatus(allowed);
   }
@@ -30,6 +30,16 @@ grpc::Status Serve(const grpc::ServerContextBase& context,
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = *std::move(result);
   return grpc::Status::OK;
+}
+
+// The same for a call that touches no dated unit data.
+template <typename Response, typename Logic>
+grpc::Status Serve(const grpc::ServerContextBase& context,
+                   const Authorizer& authorizer, absl::string_view method,
+                   absl::string_view resource, Logic&& logic,
+                   Response* response) {
+  return Serve(context, authorizer, method, resource, std::nullopt,
+               std::forward<Logic>(logic), response);
 }
 
 }  // namespace lienthong

@@ -11,6 +11,7 @@
 #include "services/ingestion/change_notifier.h"
 #include "services/ingestion/value_intake.h"
 #include "services/ingestion/value_store.h"
+#include "services/registry/hierarchy_day.h"
 
 namespace lienthong::ingestion {
 namespace {
@@ -128,6 +129,7 @@ grpc::Status IngestionServiceImpl::ListValues(
     v1::ListValuesResponse* response) {
   return Serve(
       *context, *authorizer_, "ingestion.values.list", request->unit(),
+      registry::HierarchyDayOf(request->period()),
       [&] { return intake_->ListValues(*request); }, response);
 }
 
@@ -136,6 +138,7 @@ grpc::Status IngestionServiceImpl::ListValueRevisions(
     v1::ListValueRevisionsResponse* response) {
   return Serve(
       *context, *authorizer_, "ingestion.values.list", request->unit(),
+      registry::HierarchyDayOf(request->period()),
       [&] { return intake_->ListValueRevisions(*request); }, response);
 }
 

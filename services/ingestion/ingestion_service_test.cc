@@ -29,8 +29,8 @@ v1::ValueRow Count(const std::string& period, int64_t count) {
 
 class DenyAllAuthorizer final : public Authorizer {
  public:
-  absl::Status Authorize(const Caller&, absl::string_view,
-                         absl::string_view) const override {
+  absl::Status Authorize(const Caller&, absl::string_view, absl::string_view,
+                         const HierarchyDay&) const override {
     return absl::PermissionDeniedError("not this caller");
   }
 };
@@ -39,7 +39,8 @@ class DenyAllAuthorizer final : public Authorizer {
 class OneUnitAuthorizer final : public Authorizer {
  public:
   absl::Status Authorize(const Caller&, absl::string_view method,
-                         absl::string_view resource) const override {
+                         absl::string_view resource,
+                         const HierarchyDay&) const override {
     if (method == "ingestion.values.write" && resource != "units/00097") {
       return absl::PermissionDeniedError(
           absl::StrCat("may not write for ", resource));

@@ -32,10 +32,6 @@ using registry::v1::ReportingSchedule;
 constexpr int kMaxViolations = 100;
 constexpr size_t kMaxComment = 1000;
 
-absl::CivilDay Today(const Clock& clock) {
-  return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(7 * 60 * 60));
-}
-
 // Why `value` does not fit `indicator`, or "" when it does.
 std::pair<std::string, std::string> ValueProblem(const common::v1::Value& value,
                                                  const Indicator& indicator) {
@@ -204,7 +200,7 @@ absl::StatusOr<v1::ImportSummary> ValueIntake::Run(
   if (!schedule.ok()) return schedule.status();
   std::set<std::string> in_schedule(schedule->indicators().begin(),
                                     schedule->indicators().end());
-  absl::CivilDay today = Today(*clock_);
+  absl::CivilDay today = TodayInVietnam(*clock_);
   bool deleting = options.mode() == v1::IMPORT_MODE_DELETE;
 
   v1::ImportSummary summary;
@@ -465,7 +461,7 @@ absl::StatusOr<v1::ListValuesResponse> ValueIntake::ListValues(
   ValueQuery query;
   if (request.include_descendants()) {
     absl::CivilDay date =
-        period.has_value() ? period->CalendarSpan().last : Today(*clock_);
+        period.has_value() ? period->CalendarSpan().last : TodayInVietnam(*clock_);
     absl::StatusOr<std::vector<std::string>> units =
         UnitAndDescendants(request.unit(), date);
     if (absl::IsNotFound(units.status())) {

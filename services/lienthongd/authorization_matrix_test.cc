@@ -580,5 +580,85 @@ TEST_F(AuthorizationMatrixTest, MutationsAreAuditedWithWhoWhatAndResult) {
   EXPECT_EQ(verdict.head_hash(), previous_hash);
 }
 
+// Reads of unit data follow the hierarchy as it stood on the data's day: once
+// commune 91101 moves from district 911 to 912 (1 March 2025), 911 reads its
+// February but not its March, 912 the reverse, and the province both. A read
+// naming no period goes by today's arrangement.
+TEST_F(AuthorizationMatrixTest, ReadsFollowTheHierarchyOfTheDataDay) {
+  const protobuf::DescriptorPool* pool =
+      protobuf::DescriptorPool::generated_pool();
+  Outcome moved =
+      CallMethod(daemon_->server().InProcessChannel().get(),
+                 pool->FindMethodByName(
+                     "lienthong.registry.v1.AdminUnitService.ReparentUnit"),
+                 R"({"name": "units/91101", "parent": "units/912",
+          "effectiveDate": {"year": 2025, "month": 3, "day": 1},
+          "legalReference": "1/NQ-HĐND",
+          "requestId": "5b1f2a3c-0d4e-4f60-8a7b-9c0d1e2f3a4b"})");
+  ASSERT_EQ(moved.code, grpc::StatusCode::OK) << moved.message;
+
+  struct Read {
+    std::string method;
+    std::string request;
+    std::string expected;  // own (911), sibling (912), parent (91): A or D
+  };
+  const std::string ing = "lienthong.ingestion.v1.IngestionService.";
+  const std::string rep = "lienthong.reporting.v1.ReportingService.";
+  const std::vector<Read> reads = {
+      {ing + "ListValues", R"({"unit": "units/91101", "period": "2025-M02"})",
+       "ADA"},
+      {ing + "ListValues", R"({"unit": "units/91101", "period": "2025-M03"})",
+       "DAA"},
+      {ing + "ListValues", R"({"unit": "units/91101"})", "DAA"},
+      {ing + "ListValueRevisions",
+       R"({"unit": "units/91101", "period": "2025-M02"})", "ADA"},
+      {rep + "GetRollup",
+       R"({"unit": "units/91101", "indicator": "indicators/MX.SO",
+           "period": "2025-M02"})",
+       "ADA"},
+      {rep + "GetRollup",
+       R"({"unit": "units/91101", "indicator": "indicators/MX.SO",
+           "period": "2025-M03"})",
+       "DAA"},
+      // The hierarchy date the request names decides, as it does the sums.
+      {rep + "GetRollup",
+       R"({"unit": "units/91101", "indicator": "indicators/MX.SO",
+           "period": "2025-M03",
+           "hierarchyDate": {"year": 2025, "month": 2, "day": 1}})",
+       "ADA"},
+      {rep + "QueryRollups",
+       R"({"units": ["units/91101"], "indicators": ["indicators/MX.SO"],
+           "periods": ["2025-M02", "2025-M03"]})",
+       "DDA"},
+      {rep + "GetCompleteness",
+       R"({"schedule": "schedules/mx", "period": "2025-M03",
+           "unit": "units/91101"})",
+       "DAA"},
+      {rep + "ListDiscrepancies",
+       R"({"unit": "units/91101", "period": "2025-M02"})", "ADA"},
+  };
+  const CallerIndex callers[] = {kOwn, kSibling, kParent};
+  for (const Read& read : reads) {
+    const protobuf::MethodDescriptor* method =
+        pool->FindMethodByName(read.method);
+    ASSERT_NE(method, nullptr) << read.method;
+    for (int i = 0; i < 3; ++i) {
+      Outcome outcome =
+          CallMethod(channels_[callers[i]].get(), method, read.request);
+      const bool refused = outcome.code == grpc::StatusCode::PERMISSION_DENIED;
+      EXPECT_EQ(refused ? 'D' : 'A', read.expected[i])
+          << read.method << " " << read.request << " as "
+          << kCallerNames[callers[i]] << ": code " << outcome.code << " "
+          << outcome.message;
+      if (refused) {
+        // OUTSIDE_CALLERS_UNIT's message, naming the day that decided.
+        EXPECT_TRUE(
+            absl::StrContains(outcome.message, "its descendants' (units/91"))
+            << outcome.message;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lienthong

@@ -557,7 +557,8 @@ absl::Status Daemon::SecureTransport(
   std::shared_ptr<const Authorizer> policy = server_options.authorizer;
   if (policy == nullptr) {
     daemon.unit_directory_ =
-        std::make_unique<RegistryUnitDirectory>(daemon.registry_lookup_.get());
+        std::make_unique<RegistryUnitDirectory>(daemon.registry_lookup_.get(),
+                                                clock);
     policy = std::make_shared<authz::HierarchyAuthorizer>(
         daemon.unit_directory_.get());
   }

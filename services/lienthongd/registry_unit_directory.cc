@@ -5,7 +5,9 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "libs/clock/clock.h"
 #include "services/ingestion/registry_lookup.h"
+#include "services/registry/dates.h"
 
 namespace lienthong {
 
@@ -18,18 +20,38 @@ absl::StatusOr<std::string> RegistryUnitDirectory::UnitOfAgency(
 }
 
 absl::StatusOr<bool> RegistryUnitDirectory::IsWithin(
-    absl::string_view unit, absl::string_view ancestor) const {
-  // Upwards over every parent the unit ever had; the map is a few levels deep.
-  std::vector<std::string> frontier = {std::string(unit)};
-  absl::flat_hash_set<std::string> seen(frontier.begin(), frontier.end());
+    absl::string_view unit, absl::string_view ancestor,
+    const HierarchyDay& day) const {
+  absl::StatusOr<registry::v1::AdminUnit> start =
+      registry_->GetUnit(std::string(unit));
+  if (!start.ok()) return start.status();
+  // Without a day, the latest arrangement: today's, or the last day of a
+  // retired unit.
+  absl::CivilDay on = day.value_or(TodayInVietnam(*clock_));
+  if (!day.has_value() && start->valid().has_end() &&
+      !registry::IsUnset(start->valid().end())) {
+    absl::StatusOr<absl::CivilDay> end =
+        registry::ToCivilDay(start->valid().end(), "valid.end");
+    if (end.ok() && *end < on) on = *end;
+  }
+  // Upwards over the parent links in force that day. Overlapping links (a
+  // split's shared day) may give a unit two parents; the map is a few levels
+  // deep.
+  std::vector<registry::v1::AdminUnit> frontier = {*std::move(start)};
+  absl::flat_hash_set<std::string> seen = {std::string(unit)};
   while (!frontier.empty()) {
-    std::string at = std::move(frontier.back());
+    registry::v1::AdminUnit at = std::move(frontier.back());
     frontier.pop_back();
-    if (at == ancestor) return true;
-    absl::StatusOr<registry::v1::AdminUnit> found = registry_->GetUnit(at);
-    if (!found.ok()) return found.status();
-    for (const registry::v1::ParentLink& link : found->parents()) {
-      if (seen.insert(link.parent()).second) frontier.push_back(link.parent());
+    if (at.name() == ancestor) return true;
+    for (const registry::v1::ParentLink& link : at.parents()) {
+      if (!registry::InRange(link.valid(), on) ||
+          !seen.insert(link.parent()).second) {
+        continue;
+      }
+      absl::StatusOr<registry::v1::AdminUnit> parent =
+          registry_->GetUnit(link.parent());
+      if (!parent.ok()) return parent.status();
+      frontier.push_back(*std::move(parent));
     }
   }
   return false;

@@ -8,24 +8,29 @@
 
 namespace lienthong {
 
+class Clock;
+
 namespace ingestion {
 class RegistryLookup;
 }  // namespace ingestion
 
 class RegistryUnitDirectory final : public authz::UnitDirectory {
  public:
-  // `registry` must outlive the directory.
-  explicit RegistryUnitDirectory(ingestion::RegistryLookup* registry)
-      : registry_(registry) {}
+  // `registry` and `clock` (which says what day "now" is) must outlive the
+  // directory.
+  RegistryUnitDirectory(ingestion::RegistryLookup* registry, const Clock* clock)
+      : registry_(registry), clock_(clock) {}
 
   absl::StatusOr<std::string> UnitOfAgency(
       absl::string_view agency_code) const override;
   absl::StatusOr<bool> IsWithin(absl::string_view unit,
-                                absl::string_view ancestor) const override;
+                                absl::string_view ancestor,
+                                const HierarchyDay& day) const override;
   absl::StatusOr<bool> IsTopLevel(absl::string_view unit) const override;
 
  private:
   ingestion::RegistryLookup* registry_;
+  const Clock* clock_;
 };
 
 }  // namespace lienthong

@@ -25,7 +25,8 @@ using ::testing::ElementsAre;
 class DenyUnitAuthorizer final : public Authorizer {
  public:
   absl::Status Authorize(const Caller&, absl::string_view method,
-                         absl::string_view resource) const override {
+                         absl::string_view resource,
+                         const HierarchyDay&) const override {
     if (method == "registry.units.create" && resource == "79") {
       return absl::PermissionDeniedError("not your province");
     }

@@ -113,15 +113,10 @@ std::string UnitName(absl::string_view code) {
   return absl::StrCat("units/", code);
 }
 
-absl::CivilDay Today(const Clock& clock) {
-  // Dates are Vietnamese civil dates (ICT, UTC+7, no daylight saving).
-  return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(7 * 60 * 60));
-}
-
 absl::StatusOr<absl::CivilDay> AsOf(const common::v1::Date& date,
                                     absl::string_view field,
                                     const Clock& clock) {
-  if (IsUnset(date)) return Today(clock);
+  if (IsUnset(date)) return TodayInVietnam(clock);
   return ToCivilDay(date, field);
 }
 

@@ -20,14 +20,10 @@
 namespace lienthong::reporting {
 namespace {
 
-absl::CivilDay Today(const Clock& clock) {
-  return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(7 * 60 * 60));
-}
-
 // The reference date of a request: `as_of`, or today.
 absl::StatusOr<absl::CivilDay> ReferenceDate(const common::v1::Date& as_of,
                                              const Clock& clock) {
-  if (registry::IsUnset(as_of)) return Today(clock);
+  if (registry::IsUnset(as_of)) return TodayInVietnam(clock);
   return registry::ToCivilDay(as_of, "as_of");
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "libs/server/serve.h"
+#include "services/registry/hierarchy_day.h"
 #include "services/reporting/achievement_reader.h"
 #include "services/reporting/completeness_reader.h"
 #include "services/reporting/feed_index.h"
@@ -14,20 +15,27 @@
 namespace lienthong::reporting {
 namespace {
 
-// Every unit of a query is one the caller may read; a query naming none reads
-// them all.
-absl::Status AuthorizeUnits(
-    const Authorizer& authorizer, const grpc::ServerContext& context,
-    const google::protobuf::RepeatedPtrField<std::string>& units) {
+// Every unit of a query is one the caller may read, on the hierarchy day of
+// each of its periods; a query naming no unit reads them all.
+absl::Status AuthorizeQuery(const Authorizer& authorizer,
+                            const grpc::ServerContext& context,
+                            const v1::QueryRollupsRequest& query) {
   const Caller caller = CallerOf(context);
-  if (units.empty()) {
+  if (query.units().empty()) {
     return authorizer.Authorize(caller, "reporting.rollups.read", "");
   }
-  for (const std::string& unit : units) {
-    if (absl::Status allowed =
-            authorizer.Authorize(caller, "reporting.rollups.read", unit);
-        !allowed.ok()) {
-      return allowed;
+  std::vector<HierarchyDay> days;
+  for (const std::string& period : query.periods()) {
+    days.push_back(registry::HierarchyDayOf(period, query.hierarchy_date()));
+  }
+  if (days.empty()) days.push_back(std::nullopt);
+  for (const std::string& unit : query.units()) {
+    for (const HierarchyDay& day : days) {
+      if (absl::Status allowed =
+              authorizer.Authorize(caller, "reporting.rollups.read", unit, day);
+          !allowed.ok()) {
+        return allowed;
+      }
     }
   }
   return absl::OkStatus();
@@ -40,14 +48,14 @@ grpc::Status ReportingServiceImpl::GetRollup(
     v1::Rollup* response) {
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", request->unit(),
+      registry::HierarchyDayOf(request->period(), request->hierarchy_date()),
       [&] { return readers_.rollups->GetRollup(*request); }, response);
 }
 
 grpc::Status ReportingServiceImpl::QueryRollups(
     grpc::ServerContext* context, const v1::QueryRollupsRequest* request,
     v1::QueryRollupsResponse* response) {
-  if (absl::Status allowed =
-          AuthorizeUnits(*authorizer_, *context, request->units());
+  if (absl::Status allowed = AuthorizeQuery(*authorizer_, *context, *request);
       !allowed.ok()) {
     return ToGrpcStatus(allowed);
   }
@@ -62,7 +70,7 @@ grpc::Status ReportingServiceImpl::WatchRollups(
     grpc::ServerContext* context, const v1::WatchRollupsRequest* request,
     grpc::ServerWriter<v1::WatchRollupsResponse>* writer) {
   if (absl::Status allowed =
-          AuthorizeUnits(*authorizer_, *context, request->query().units());
+          AuthorizeQuery(*authorizer_, *context, request->query());
       !allowed.ok()) {
     return ToGrpcStatus(allowed);
   }
@@ -87,7 +95,7 @@ grpc::Status ReportingServiceImpl::ExportRollups(
     grpc::ServerContext* context, const v1::ExportRollupsRequest* request,
     grpc::ServerWriter<v1::ExportRollupsResponse>* writer) {
   if (absl::Status allowed =
-          AuthorizeUnits(*authorizer_, *context, request->query().units());
+          AuthorizeQuery(*authorizer_, *context, request->query());
       !allowed.ok()) {
     return ToGrpcStatus(allowed);
   }
@@ -117,6 +125,7 @@ grpc::Status ReportingServiceImpl::ListDiscrepancies(
     v1::ListDiscrepanciesResponse* response) {
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", request->unit(),
+      registry::HierarchyDayOf(request->period()),
       [&] { return readers_.rollups->ListDiscrepancies(*request); }, response);
 }
 
@@ -125,6 +134,7 @@ grpc::Status ReportingServiceImpl::GetCompleteness(
     v1::Completeness* response) {
   return Serve(
       *context, *authorizer_, "reporting.completeness.read", request->unit(),
+      registry::HierarchyDayOf(request->period()),
       [&] { return readers_.completeness->GetCompleteness(*request); },
       response);
 }
@@ -153,6 +163,7 @@ grpc::Status ReportingServiceImpl::ListOverdueTasks(
     v1::ListOverdueTasksResponse* response) {
   return Serve(
       *context, *authorizer_, "reporting.plans.read", request->unit(),
+      registry::HierarchyDayOf("", request->as_of()),
       [&] { return readers_.achievements->ListOverdueTasks(*request); },
       response);
 }
