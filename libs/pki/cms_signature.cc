@@ -87,8 +87,16 @@ absl::StatusOr<VerifiedSignature> Verify(absl::string_view signature_der,
   unsigned int flags = CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY;
   // OpenSSL checks the content digest; the Ed25519 signature is ours to check.
   if (ed25519) flags |= CMS_NO_ATTR_VERIFY;
-  UniqueBio content_bio = ReadOnlyBio(content);
-  if (content_bio == nullptr) return OpenSslInternalError("BIO_new_mem_buf");
+  // The content reaches CMS_verify behind a null filter: given a memory BIO,
+  // OpenSSL 3.0 copies it into a BIO of its own and leaks that copy when the
+  // signature names no usable digest (openssl/openssl#30471), which a client
+  // could repeat until memory runs out. Through a filter it is read in place.
+  UniqueBio content_bio(BIO_new(BIO_f_null()));
+  UniqueBio content_data = ReadOnlyBio(content);
+  if (content_bio == nullptr || content_data == nullptr) {
+    return OpenSslInternalError("BIO_new");
+  }
+  BIO_push(content_bio.get(), content_data.release());
   if (CMS_verify(cms->get(), nullptr, nullptr, content_bio.get(), nullptr,
                  flags) != 1) {
     return OpenSslError(absl::StatusCode::kFailedPrecondition,
