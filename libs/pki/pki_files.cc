@@ -13,6 +13,7 @@ absl::StatusOr<PkiFiles> ReadPkiFiles(const std::string& ca_path,
                                       const std::string& key_path,
                                       const std::string& crl_path) {
   PkiFiles files;
+  files.crl_path = crl_path;
   for (auto [path, text] : {std::pair{&ca_path, &files.ca_pem},
                             {&cert_path, &files.cert_pem},
                             {&key_path, &files.key_pem},

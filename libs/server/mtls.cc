@@ -3,24 +3,23 @@
 #include <arpa/inet.h>
 
 #include <utility>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
-#include "libs/pki/certificate_verifier.h"
 #include "libs/pki/key_material.h"
 #include "libs/server/certificate_auth_processor.h"
+#include "libs/server/trust_store.h"
 
 namespace lienthong {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
-    const MtlsFiles& files, const Clock* clock) {
-  std::vector<std::string> crls;
-  if (!files.crl_pem.empty()) crls.push_back(files.crl_pem);
-  absl::StatusOr<pki::CertificateVerifier> verifier =
-      pki::CertificateVerifier::Create({files.ca_pem}, crls);
-  if (!verifier.ok()) return verifier.status();
+    const MtlsFiles& files, const Clock* clock, const Logger* logger) {
+  TrustStoreOptions trust_options;
+  trust_options.logger = logger;
+  absl::StatusOr<std::shared_ptr<TrustStore>> trust = TrustStore::Create(
+      files.ca_pem, files.crl_path, files.crl_pem, clock, trust_options);
+  if (!trust.ok()) return trust.status();
   absl::StatusOr<pki::Certificate> own =
       pki::ParseCertificatePem(files.cert_pem);
   if (!own.ok()) return own.status();
@@ -37,8 +36,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::SslServerCredentials(options);
   credentials->SetAuthMetadataProcessor(
-      std::make_shared<CertificateAuthProcessor>(*std::move(verifier),
-                                                 *std::move(own_der), clock));
+      std::make_shared<CertificateAuthProcessor>(
+          *std::move(trust), *std::move(own_der), clock, logger));
   return credentials;
 }
 

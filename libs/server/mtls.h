@@ -20,16 +20,20 @@ class ServerCredentials;
 namespace lienthong {
 
 class Clock;
+class Logger;
 
 // One party's TLS material (pki::LoadPkiFiles reads it from a directory).
 using MtlsFiles = pki::PkiFiles;
 
 // Server credentials presenting `files`' certificate and asking every client
 // for one; each call's certificate is then verified against the CA and CRL at
-// `clock`'s time (see CertificateAuthProcessor). INVALID_ARGUMENT when the CA
-// or CRL does not parse. `clock` must outlive the credentials.
+// `clock`'s time (see CertificateAuthProcessor). The CRL at `files.crl_path`
+// is watched and a new one taken within 10 s (see TrustStore). INVALID_ARGUMENT
+// when the CA or CRL does not parse or the CA did not sign the CRL. Refusals
+// and CRL reloads are logged to `logger` (may be null). `clock` and `logger`
+// must outlive the credentials.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MtlsServerCredentials(
-    const MtlsFiles& files, const Clock* clock);
+    const MtlsFiles& files, const Clock* clock, const Logger* logger = nullptr);
 
 // Client credentials presenting `files`' certificate and trusting servers
 // whose certificate the CA issued for the dialled host name or address.

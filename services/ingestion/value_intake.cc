@@ -460,8 +460,8 @@ absl::StatusOr<v1::ListValuesResponse> ValueIntake::ListValues(
   }
   ValueQuery query;
   if (request.include_descendants()) {
-    absl::CivilDay date =
-        period.has_value() ? period->CalendarSpan().last : TodayInVietnam(*clock_);
+    absl::CivilDay date = period.has_value() ? period->CalendarSpan().last
+                                             : TodayInVietnam(*clock_);
     absl::StatusOr<std::vector<std::string>> units =
         UnitAndDescendants(request.unit(), date);
     if (absl::IsNotFound(units.status())) {

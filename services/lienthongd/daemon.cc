@@ -550,15 +550,14 @@ absl::Status Daemon::SecureTransport(
       pki::LoadPkiFiles(options.certs_dir, "platform");
   if (!files.ok()) return files.status();
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MtlsServerCredentials(*files, clock);
+      MtlsServerCredentials(*files, clock, options.server.logger);
   if (!credentials.ok()) return credentials.status();
   server_options.credentials = *credentials;
   platform_credentials = MtlsChannelCredentials(*files);
   std::shared_ptr<const Authorizer> policy = server_options.authorizer;
   if (policy == nullptr) {
-    daemon.unit_directory_ =
-        std::make_unique<RegistryUnitDirectory>(daemon.registry_lookup_.get(),
-                                                clock);
+    daemon.unit_directory_ = std::make_unique<RegistryUnitDirectory>(
+        daemon.registry_lookup_.get(), clock);
     policy = std::make_shared<authz::HierarchyAuthorizer>(
         daemon.unit_directory_.get());
   }
