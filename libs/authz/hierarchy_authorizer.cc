@@ -56,6 +56,7 @@ absl::flat_hash_map<std::string, Rule> Rules() {
         "documents.attachments.upload", "documents.attachments.download"}) {
     rules[method] = Rule::kDocumentParty;
   }
+  rules["reporting.rollups.regroup"] = Rule::kRegroup;
   rules["audit.read"] = Rule::kAuditRead;
   return rules;
 }
@@ -134,6 +135,22 @@ absl::Status HierarchyAuthorizer::Authorize(const Caller& caller,
       return Deny(call, "NOT_OWN_UNIT",
                   absl::StrCat("an agency writes data for its own unit (", *own,
                                ") only"));
+    }
+    case Rule::kRegroup: {
+      if (operator_role) return absl::OkStatus();
+      if (!system) {
+        return Deny(call, "ROLE_NOT_ALLOWED",
+                    "auditors read the audit log only");
+      }
+      absl::StatusOr<std::string> own = OwnUnit(call);
+      if (!own.ok()) return own.status();
+      absl::StatusOr<bool> top = directory_->IsTopLevel(*own);
+      if (!top.ok()) return top.status();
+      if (*top) return absl::OkStatus();
+      return Deny(call, "HIERARCHY_DATE_NOT_ALLOWED",
+                  "grouping units as on a day other than the period's last "
+                  "is for provincial agencies and operators; leave "
+                  "hierarchy_date unset");
     }
     case Rule::kReadUnit:
       // The province's operators see all of its data.

@@ -13,7 +13,9 @@
 //   - values, rollups, completeness and achievement of a unit are read by
 //     agency systems whose unit is that unit or above it on the data's
 //     hierarchy day (reads of the whole platform need a top-level,
-//     provincial, unit) and by operators;
+//     provincial, unit) and by operators; the day is the period's last, and
+//     grouping units as on another day is for provincial systems and
+//     operators;
 //   - documents are sent, listed, answered and taken from the inbox by the
 //     agency named in the call and nobody else; fetching a document, its
 //     receipt or an attachment is left to the exchange, which knows the
@@ -43,6 +45,7 @@ class HierarchyAuthorizer final : public Authorizer {
   explicit HierarchyAuthorizer(const UnitDirectory* directory);
 
   // PERMISSION_DENIED with a reason (ROLE_NOT_ALLOWED, NOT_OWN_UNIT,
+  // HIERARCHY_DATE_NOT_ALLOWED,
   // OUTSIDE_CALLERS_UNIT, WHOLE_PLATFORM_READ, NOT_CALLERS_AGENCY,
   // CALLER_AGENCY_UNKNOWN, UNKNOWN_METHOD) and the method, resource and
   // caller as metadata.
@@ -60,6 +63,7 @@ class HierarchyAuthorizer final : public Authorizer {
     kTaskProgress,   // systems; the plan registry checks the task's agencies
     kWriteOwnUnit,   // systems of that very unit
     kReadUnit,       // systems at or above the unit, and operators
+    kRegroup,        // provincial systems and operators
     kOwnAgency,      // systems of the agency named
     kDocumentParty,  // systems; the exchange checks the parties
   };

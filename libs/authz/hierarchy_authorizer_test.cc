@@ -160,6 +160,14 @@ TEST_F(HierarchyAuthorizerTest, ParentsReadByTheHierarchyOfTheDataDay) {
   EXPECT_EQ(Decide(As("D003", "system"), read, "units/00200", march), "allow");
   EXPECT_EQ(Decide(As("D003", "system"), read, "units/00200"), "allow");
 
+  // Regrouping units as on another day is for the province.
+  const std::string regroup = "reporting.rollups.regroup";
+  EXPECT_EQ(Decide(As("P01", "system"), regroup, ""), "allow");
+  EXPECT_EQ(Decide(As("P01", "operator"), regroup, ""), "allow");
+  EXPECT_EQ(Decide(As("D003", "system"), regroup, ""),
+            "HIERARCHY_DATE_NOT_ALLOWED");
+  EXPECT_EQ(Decide(As("P01", "auditor"), regroup, ""), "ROLE_NOT_ALLOWED");
+
   // The denial says which day decided.
   absl::Status denied =
       authorizer_.Authorize(As("D002", "system"), read, "units/00200", march);

@@ -129,7 +129,7 @@ grpc::Status IngestionServiceImpl::ListValues(
     v1::ListValuesResponse* response) {
   return Serve(
       *context, *authorizer_, "ingestion.values.list", request->unit(),
-      registry::HierarchyDayOf(request->period()),
+      registry::PeriodEnd(request->period()),
       [&] { return intake_->ListValues(*request); }, response);
 }
 
@@ -138,7 +138,7 @@ grpc::Status IngestionServiceImpl::ListValueRevisions(
     v1::ListValueRevisionsResponse* response) {
   return Serve(
       *context, *authorizer_, "ingestion.values.list", request->unit(),
-      registry::HierarchyDayOf(request->period()),
+      registry::PeriodEnd(request->period()),
       [&] { return intake_->ListValueRevisions(*request); }, response);
 }
 

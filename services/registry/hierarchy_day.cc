@@ -5,18 +5,25 @@
 
 namespace lienthong::registry {
 
-HierarchyDay HierarchyDayOf(absl::string_view period,
-                            const common::v1::Date& hierarchy_date) {
-  if (!IsUnset(hierarchy_date)) {
-    absl::StatusOr<absl::CivilDay> day =
-        ToCivilDay(hierarchy_date, "hierarchy_date");
-    if (day.ok()) return *day;
-    return std::nullopt;
-  }
+HierarchyDay PeriodEnd(absl::string_view period) {
   if (period.empty()) return std::nullopt;
   absl::StatusOr<Period> parsed = Period::Parse(period);
   if (!parsed.ok()) return std::nullopt;
   return parsed->CalendarSpan().last;
+}
+
+HierarchyDay DayOf(const common::v1::Date& date) {
+  if (IsUnset(date)) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = ToCivilDay(date, "date");
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
+bool Regroups(absl::string_view period,
+              const common::v1::Date& hierarchy_date) {
+  if (IsUnset(hierarchy_date)) return false;
+  HierarchyDay end = PeriodEnd(period);
+  return !end.has_value() || DayOf(hierarchy_date) != end;
 }
 
 }  // namespace lienthong::registry

@@ -10,11 +10,19 @@
 
 namespace lienthong::registry {
 
-// `hierarchy_date` when set, else the last day of `period` (the day a
-// period's rollup counts its units on), else none: the latest arrangement.
-// A period or date that does not parse gives none; the read then refuses it.
-HierarchyDay HierarchyDayOf(absl::string_view period,
-                            const common::v1::Date& hierarchy_date = {});
+// The last day of `period`, the day a period's data belongs to (and its
+// rollup counts its units on); none when `period` is empty or does not parse,
+// so the latest arrangement decides and the read itself refuses a bad period.
+HierarchyDay PeriodEnd(absl::string_view period);
+
+// `date` when it is set and valid, else none.
+HierarchyDay DayOf(const common::v1::Date& date);
+
+// Whether `hierarchy_date` asks for units grouped as on a day other than
+// `period`'s last day: sums over another arrangement's members, which only a
+// reader of every unit may see (HierarchyAuthorizer's
+// "reporting.rollups.regroup").
+bool Regroups(absl::string_view period, const common::v1::Date& hierarchy_date);
 
 }  // namespace lienthong::registry
 

@@ -1,6 +1,7 @@
 #include "services/reporting/reporting_service.h"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "libs/server/serve.h"
@@ -15,20 +16,34 @@
 namespace lienthong::reporting {
 namespace {
 
-// Every unit of a query is one the caller may read, on the hierarchy day of
-// each of its periods; a query naming no unit reads them all.
+// Units grouped as on a day other than the period's last would sum members
+// the caller's unit did not have then, so only readers of every unit may ask.
+absl::Status AuthorizeRegrouping(const Authorizer& authorizer,
+                                 const Caller& caller, absl::string_view period,
+                                 const common::v1::Date& hierarchy_date) {
+  if (!registry::Regroups(period, hierarchy_date)) return absl::OkStatus();
+  return authorizer.Authorize(caller, "reporting.rollups.regroup", "");
+}
+
+// Every unit of a query is one the caller may read, on the last day of each
+// of its periods; a query naming no unit reads them all.
 absl::Status AuthorizeQuery(const Authorizer& authorizer,
                             const grpc::ServerContext& context,
                             const v1::QueryRollupsRequest& query) {
   const Caller caller = CallerOf(context);
+  std::set<HierarchyDay> days;
+  for (const std::string& period : query.periods()) {
+    if (absl::Status allowed = AuthorizeRegrouping(authorizer, caller, period,
+                                                   query.hierarchy_date());
+        !allowed.ok()) {
+      return allowed;
+    }
+    days.insert(registry::PeriodEnd(period));
+  }
   if (query.units().empty()) {
     return authorizer.Authorize(caller, "reporting.rollups.read", "");
   }
-  std::vector<HierarchyDay> days;
-  for (const std::string& period : query.periods()) {
-    days.push_back(registry::HierarchyDayOf(period, query.hierarchy_date()));
-  }
-  if (days.empty()) days.push_back(std::nullopt);
+  if (days.empty()) days.insert(std::nullopt);
   for (const std::string& unit : query.units()) {
     for (const HierarchyDay& day : days) {
       if (absl::Status allowed =
@@ -46,9 +61,15 @@ absl::Status AuthorizeQuery(const Authorizer& authorizer,
 grpc::Status ReportingServiceImpl::GetRollup(
     grpc::ServerContext* context, const v1::GetRollupRequest* request,
     v1::Rollup* response) {
+  if (absl::Status allowed =
+          AuthorizeRegrouping(*authorizer_, CallerOf(*context),
+                              request->period(), request->hierarchy_date());
+      !allowed.ok()) {
+    return ToGrpcStatus(allowed);
+  }
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", request->unit(),
-      registry::HierarchyDayOf(request->period(), request->hierarchy_date()),
+      registry::PeriodEnd(request->period()),
       [&] { return readers_.rollups->GetRollup(*request); }, response);
 }
 
@@ -125,7 +146,7 @@ grpc::Status ReportingServiceImpl::ListDiscrepancies(
     v1::ListDiscrepanciesResponse* response) {
   return Serve(
       *context, *authorizer_, "reporting.rollups.read", request->unit(),
-      registry::HierarchyDayOf(request->period()),
+      registry::PeriodEnd(request->period()),
       [&] { return readers_.rollups->ListDiscrepancies(*request); }, response);
 }
 
@@ -134,7 +155,7 @@ grpc::Status ReportingServiceImpl::GetCompleteness(
     v1::Completeness* response) {
   return Serve(
       *context, *authorizer_, "reporting.completeness.read", request->unit(),
-      registry::HierarchyDayOf(request->period()),
+      registry::PeriodEnd(request->period()),
       [&] { return readers_.completeness->GetCompleteness(*request); },
       response);
 }
@@ -163,7 +184,7 @@ grpc::Status ReportingServiceImpl::ListOverdueTasks(
     v1::ListOverdueTasksResponse* response) {
   return Serve(
       *context, *authorizer_, "reporting.plans.read", request->unit(),
-      registry::HierarchyDayOf("", request->as_of()),
+      registry::DayOf(request->as_of()),
       [&] { return readers_.achievements->ListOverdueTasks(*request); },
       response);
 }
