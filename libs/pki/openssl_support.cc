@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 
 #include <climits>
+#include <ctime>
 
 #include "absl/strings/str_cat.h"
 #include "libs/status/status_details.h"
@@ -52,6 +53,14 @@ std::string BioContents(BIO* bio) {
   long size = BIO_get_mem_data(bio, &data);
   if (size <= 0 || data == nullptr) return "";
   return std::string(data, static_cast<size_t>(size));
+}
+
+absl::Time Asn1TimeToTime(const ASN1_TIME* time) {
+  std::tm tm = {};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
+    return absl::InfinitePast();
+  }
+  return absl::FromTM(tm, absl::UTCTimeZone());
 }
 
 }  // namespace lienthong::pki

@@ -5,6 +5,7 @@
 // objects, this thread's OpenSSL error queue turned into an absl::Status, and
 // memory BIOs.
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 
 #include <map>
@@ -13,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace lienthong::pki {
 
@@ -63,6 +65,10 @@ UniqueBio WritableBio();
 
 // Everything written so far to the memory BIO `bio`.
 std::string BioContents(BIO* bio);
+
+// `time` (a certificate's or CRL's validity bound) as an absl::Time;
+// InfinitePast when it is missing or does not convert.
+absl::Time Asn1TimeToTime(const ASN1_TIME* time);
 
 }  // namespace lienthong::pki
 

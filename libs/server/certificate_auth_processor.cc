@@ -9,6 +9,7 @@
 #include "libs/clock/clock.h"
 #include "libs/log/logger.h"
 #include "libs/pki/key_material.h"
+#include "libs/pki/openssl_support.h"
 #include "libs/status/status_details.h"
 #include "openssl/asn1.h"
 #include "openssl/x509.h"
@@ -28,14 +29,6 @@ constexpr size_t kMaxThrottled = 1000;
 constexpr absl::string_view kOtherSubjects = "*";
 
 constexpr absl::string_view kNoCertificate = "CLIENT_CERTIFICATE_REQUIRED";
-
-absl::Time ToTime(const ASN1_TIME* time) {
-  std::tm tm = {};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
-    return absl::InfinitePast();
-  }
-  return absl::FromTM(tm, absl::UTCTimeZone());
-}
 
 grpc::Status Unauthenticated(absl::string_view reason,
                              const absl::Status& status) {
@@ -72,9 +65,10 @@ CertificateAuthProcessor::VerifyCached(const std::string& pem) {
   if (!identity.ok()) return identity.status();
   absl::StatusOr<std::string> der = pki::CertificateToDer(certificate->get());
   if (!der.ok()) return der.status();
-  Verified verified{*std::move(identity), *der == platform_der_,
-                    ToTime(X509_get0_notBefore(certificate->get())),
-                    ToTime(X509_get0_notAfter(certificate->get())), now};
+  Verified verified{
+      *std::move(identity), *der == platform_der_,
+      pki::Asn1TimeToTime(X509_get0_notBefore(certificate->get())),
+      pki::Asn1TimeToTime(X509_get0_notAfter(certificate->get())), now};
   absl::MutexLock lock(&mutex_);
   // A verdict from an older generation is still this call's answer, but
   // another thread has already moved the cache on: not kept.

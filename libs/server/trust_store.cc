@@ -16,18 +16,11 @@
 #include "libs/file/read_file.h"
 #include "libs/log/logger.h"
 #include "libs/pki/key_material.h"
+#include "libs/pki/openssl_support.h"
 #include "libs/status/status_details.h"
 
 namespace lienthong {
 namespace {
-
-absl::Time ToTime(const ASN1_TIME* time) {
-  std::tm tm = {};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
-    return absl::InfinitePast();
-  }
-  return absl::FromTM(tm, absl::UTCTimeZone());
-}
 
 // What a log line says about a CRL.
 struct CrlSummary {
@@ -70,7 +63,8 @@ absl::StatusOr<CrlSummary> CheckCrl(const std::string& ca_pem,
     summary.revoked += revoked == nullptr ? 0 : sk_X509_REVOKED_num(revoked);
     const ASN1_TIME* next_update = X509_CRL_get0_nextUpdate(crl.get());
     if (next_update != nullptr) {
-      summary.next_update = std::min(summary.next_update, ToTime(next_update));
+      summary.next_update =
+          std::min(summary.next_update, pki::Asn1TimeToTime(next_update));
     }
   }
   return summary;

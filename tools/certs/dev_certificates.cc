@@ -21,6 +21,7 @@
 #include "libs/file/read_file.h"
 #include "libs/pki/certificate_authority.h"
 #include "libs/pki/key_material.h"
+#include "libs/pki/openssl_support.h"
 #include "libs/status/status_details.h"
 
 namespace lienthong::certs {
@@ -72,14 +73,6 @@ absl::Status WriteFileAtomically(const fs::path& path,
   return absl::OkStatus();
 }
 
-absl::Time ToTime(const ASN1_TIME* time) {
-  std::tm tm = {};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
-    return absl::InfinitePast();
-  }
-  return absl::FromTM(tm, absl::UTCTimeZone());
-}
-
 // Lists again in `ca` every revocation of the CRLs in `crl_pem`, which `ca`
 // must have signed; returns the latest thisUpdate among them.
 absl::StatusOr<absl::Time> CarryOverRevocations(pki::CertificateAuthority& ca,
@@ -97,8 +90,8 @@ absl::StatusOr<absl::Time> CarryOverRevocations(pki::CertificateAuthority& ca,
               "to start a new list"),
           "CRL_NOT_SIGNED_BY_CA");
     }
-    last_update =
-        std::max(last_update, ToTime(X509_CRL_get0_lastUpdate(crl.get())));
+    last_update = std::max(
+        last_update, pki::Asn1TimeToTime(X509_CRL_get0_lastUpdate(crl.get())));
     STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(crl.get());
     for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
       const X509_REVOKED* entry = sk_X509_REVOKED_value(entries, i);
@@ -109,7 +102,8 @@ absl::StatusOr<absl::Time> CarryOverRevocations(pki::CertificateAuthority& ca,
       std::string serial_hex(hex);
       OPENSSL_free(hex);
       if (absl::Status status = ca.Revoke(
-              serial_hex, ToTime(X509_REVOKED_get0_revocationDate(entry)));
+              serial_hex,
+              pki::Asn1TimeToTime(X509_REVOKED_get0_revocationDate(entry)));
           !status.ok()) {
         return status;
       }
